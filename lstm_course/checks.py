@@ -1,0 +1,27 @@
+"""The in-notebook check: immediate feedback on an exercise, from the same
+registry entry the grader scores with."""
+
+from __future__ import annotations
+
+from lstm_course.exercises.registry import (
+    DEFAULT_SEED,
+    ExerciseResult,
+    evaluate,
+    get,
+)
+
+
+def check(exercise_id: str, obj, seed: int = DEFAULT_SEED) -> ExerciseResult:
+    """Check a student's function or class against the exercise's reference.
+
+    Prints one line per sub-check (passed, or what failed: expected vs got,
+    the inputs' shapes, a hint) and returns the result, whose repr is a
+    one-line summary.
+
+    >>> check("ch01.rnn_step_forward", print)  # doctest: +ELLIPSIS
+    ch01.rnn_step_forward: ...
+    """
+    exercise = get(exercise_id)
+    result = evaluate(exercise, obj, seed)
+    print(result.report())
+    return result

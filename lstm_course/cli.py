@@ -1,0 +1,95 @@
+"""The ``lstm-course`` command: thin wrappers over the package's functions.
+
+    lstm-course release [--check] [--force]   chapters/ from solutions/
+    lstm-course run-solutions [NOTEBOOK...]   execute solutions/ in place
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from lstm_course.markers import MarkerError
+
+
+def _release(args) -> int:
+    from lstm_course.release import plan_release, release
+
+    solutions, chapters = Path(args.solutions), Path(args.chapters)
+    if args.check:
+        plan = plan_release(solutions, chapters)
+        for name in plan.stale:
+            print(f"stale: {chapters / name} differs from what release makes "
+                  f"of {solutions / name}")
+        for name in plan.orphans:
+            print(f"orphan: {chapters / name} has no {solutions / name}")
+        if plan.up_to_date:
+            print(f"{chapters}/ is up to date ({len(plan.texts)} chapters)")
+            return 0
+        print("run `lstm-course release` to regenerate chapters/")
+        return 1
+    plan = release(solutions, chapters, force=args.force)
+    kept = [] if args.force else plan.edited
+    for name in plan.stale:
+        if name not in kept:
+            print(f"wrote {chapters / name}")
+    for name in kept:
+        print(f"kept {chapters / name}: it was edited since the last release "
+              "(a student's work?); --force overwrites it", file=sys.stderr)
+    for name in plan.orphans:
+        print(f"note: {chapters / name} has no solution; left alone")
+    if not plan.stale:
+        print(f"{chapters}/ is up to date ({len(plan.texts)} chapters)")
+    return 1 if kept else 0
+
+
+def _run_solutions(args) -> int:
+    from lstm_course.execute import execute_notebook
+    from lstm_course.modes import mode
+    from lstm_course.release import solution_notebooks
+
+    paths = [Path(p) for p in args.notebooks] or solution_notebooks(
+        Path(args.solutions))
+    for path in paths:
+        seconds = execute_notebook(path)
+        print(f"{path}: ran in {seconds:.0f} s ({mode()} mode)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lstm-course", description="The LSTM course's tools.")
+    parser.add_argument("-v", "--verbose", action="count", default=0)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    rel = commands.add_parser(
+        "release", help="regenerate chapters/ from solutions/")
+    rel.add_argument("--check", action="store_true",
+                     help="write nothing; exit 1 naming stale chapters")
+    rel.add_argument("--force", action="store_true",
+                     help="overwrite chapters edited since the last release")
+    rel.add_argument("--solutions", default="solutions", metavar="DIR")
+    rel.add_argument("--chapters", default="chapters", metavar="DIR")
+    rel.set_defaults(handler=_release)
+
+    run = commands.add_parser(
+        "run-solutions", help="execute solution notebooks in place, in the "
+        "current LSTM_COURSE_MODE, saving their outputs")
+    run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
+    run.add_argument("--solutions", default="solutions", metavar="DIR")
+    run.set_defaults(handler=_run_solutions)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (MarkerError, FileNotFoundError, ValueError) as error:
+        print(f"lstm-course {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

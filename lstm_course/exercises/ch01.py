@@ -1,0 +1,317 @@
+"""Chapter 01 exercises: the Elman RNN step, its sequence forward pass, the
+backward step, full BPTT, and a numerical gradient."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lstm_course.exercises.compare import SubmissionError, to_array
+from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
+from lstm_course.reference import rnn_np
+
+PARAMS = rnn_np.PARAM_NAMES
+
+
+def _rnn_inputs(rng, batch, steps, input_dim, units, scale=1.0):
+    """x (B, T, D), h0 (B, H) and the three parameters, flat."""
+    params = rnn_np.init_params(rng, input_dim, units, scale=2.0)
+    return {
+        "x": scale * rng.normal(size=(batch, steps, input_dim)),
+        "h0": rng.uniform(-0.5, 0.5, (batch, units)),
+        **params,
+    }
+
+
+def _params(inputs):
+    return {name: inputs[name] for name in PARAMS}
+
+
+def _grads(value, what):
+    if not isinstance(value, dict):
+        raise SubmissionError(f"{what} must be a dict with keys "
+                              f"{', '.join(PARAMS)}, got a "
+                              f"{type(value).__name__}")
+    missing = [name for name in PARAMS if name not in value]
+    if missing:
+        raise SubmissionError(f"{what} is missing the key(s) "
+                              f"{', '.join(missing)}")
+    return {"d" + name: to_array(value[name], f"{what}[{name!r}]")
+            for name in PARAMS}
+
+
+def _triple(value, what, names):
+    if not isinstance(value, (tuple, list)) or len(value) != 3:
+        raise SubmissionError(f"{what} must return a tuple ({', '.join(names)})"
+                              f", got {type(value).__name__}"
+                              + (f" of length {len(value)}"
+                                 if isinstance(value, (tuple, list)) else ""))
+    return value
+
+
+# --- ch01.rnn_step_forward -------------------------------------------------
+
+def _step_case(batch, scale):
+    def make(rng):
+        inputs = _rnn_inputs(rng, batch, 1, 3, 4, scale)
+        x = inputs.pop("x")
+        inputs["x_t"] = x[:, 0]
+        inputs["h_prev"] = inputs.pop("h0")
+        return inputs
+    return make
+
+
+def _run_step_forward(fn, inputs):
+    h_t = fn(inputs["x_t"], inputs["h_prev"], _params(inputs))
+    return {"h_t": to_array(h_t, "rnn_step_forward's return value")}
+
+
+def _ref_step_forward(inputs):
+    h_t, _ = rnn_np.step_forward(inputs["x_t"], inputs["h_prev"],
+                                 _params(inputs))
+    return {"h_t": h_t}
+
+
+STEP_HINT = ("h_t = tanh(x_t @ W_xh + h_prev @ W_hh + b_h); x_t is (B, D), "
+             "W_xh is (D, H), so h_t is (B, H).")
+
+register(Exercise(
+    id="ch01.rnn_step_forward",
+    title="one step of the Elman RNN",
+    points=2,
+    kind="function",
+    signature="rnn_step_forward(x_t, h_prev, params)",
+    parameters=("x_t", "h_prev", "params"),
+    cases=(Case("one example", _step_case(1, 1.0)),
+           Case("a batch of 6", _step_case(6, 1.0)),
+           Case("large inputs", _step_case(6, 10.0))),
+    subchecks=(
+        SubCheck("one example", "one example", ("h_t",), 1 / 3, STEP_HINT),
+        SubCheck("a batch of 6", "a batch of 6", ("h_t",), 1 / 3,
+                 "Each row of x_t and h_prev is one sequence of the batch; "
+                 "use matrix products, not element-wise ones."),
+        SubCheck("large inputs saturate", "large inputs", ("h_t",), 1 / 3,
+                 "For large inputs tanh saturates at +-1; did you use "
+                 "np.tanh (not a sigmoid, not a clipped line)?"),
+    ),
+    run=_run_step_forward,
+    reference=_ref_step_forward,
+    references=("lstm_course.reference.rnn_np",),
+))
+
+
+# --- ch01.rnn_forward --------------------------------------------------------
+
+def _sequence_case(batch, steps):
+    return lambda rng: _rnn_inputs(rng, batch, steps, 3, 4)
+
+
+def _run_forward(fn, inputs):
+    h = fn(inputs["x"], inputs["h0"], _params(inputs))
+    return {"h": to_array(h, "rnn_forward's return value")}
+
+
+def _ref_forward(inputs):
+    h, _ = rnn_np.forward(inputs["x"], inputs["h0"], _params(inputs))
+    return {"h": h}
+
+
+register(Exercise(
+    id="ch01.rnn_forward",
+    title="the Elman RNN over a whole sequence",
+    points=2,
+    kind="function",
+    signature="rnn_forward(x, h0, params)",
+    parameters=("x", "h0", "params"),
+    cases=(Case("one step", _sequence_case(2, 1)),
+           Case("8 steps", _sequence_case(5, 8))),
+    subchecks=(
+        SubCheck("a sequence of one step", "one step", ("h",), 0.5,
+                 "With T = 1 the result is one step from h0, with shape "
+                 "(B, 1, H): keep the time axis."),
+        SubCheck("a sequence of 8 steps", "8 steps", ("h",), 0.5,
+                 "Loop t = 0..T-1, feed x[:, t] and the previous state, and "
+                 "stack the states on axis 1 (batch-major, like Keras)."),
+    ),
+    run=_run_forward,
+    reference=_ref_forward,
+    references=("lstm_course.reference.rnn_np",),
+))
+
+
+# --- ch01.rnn_step_backward -------------------------------------------------
+
+def _backward_step_inputs(rng):
+    inputs = _step_case(5, 1.0)(rng)
+    h_t, _ = rnn_np.step_forward(inputs["x_t"], inputs["h_prev"],
+                                 _params(inputs))
+    inputs["h_t"] = h_t
+    inputs["dh_t"] = rng.normal(size=h_t.shape)
+    return inputs
+
+
+def _run_step_backward(fn, inputs):
+    cache = {name: inputs[name] for name in ("x_t", "h_prev", "h_t")}
+    value = _triple(fn(inputs["dh_t"], cache, _params(inputs)),
+                    "rnn_step_backward", ("dx_t", "dh_prev", "grads"))
+    return {"dx_t": to_array(value[0], "dx_t"),
+            "dh_prev": to_array(value[1], "dh_prev"),
+            **_grads(value[2], "grads")}
+
+
+def _ref_step_backward(inputs):
+    cache = {name: inputs[name] for name in ("x_t", "h_prev", "h_t")}
+    dx_t, dh_prev, grads = rnn_np.step_backward(inputs["dh_t"], cache,
+                                                _params(inputs))
+    return {"dx_t": dx_t, "dh_prev": dh_prev,
+            **{"d" + name: grads[name] for name in PARAMS}}
+
+
+TANH_HINT = "Start from da_t = dh_t * (1 - h_t**2), the derivative of tanh."
+
+register(Exercise(
+    id="ch01.rnn_step_backward",
+    title="backward through one RNN step",
+    points=3,
+    kind="function",
+    signature="rnn_step_backward(dh_t, cache, params)",
+    parameters=("dh_t", "cache", "params"),
+    cases=(Case("a batch of 5", _backward_step_inputs),),
+    subchecks=(
+        SubCheck("dx_t", "a batch of 5", ("dx_t",), 0.2,
+                 TANH_HINT + " Then dx_t = da_t @ W_xh.T."),
+        SubCheck("dh_prev", "a batch of 5", ("dh_prev",), 0.2,
+                 TANH_HINT + " Then dh_prev = da_t @ W_hh.T."),
+        SubCheck("grads['W_xh']", "a batch of 5", ("dW_xh",), 0.2,
+                 "dW_xh = x_t.T @ da_t: shape (D, H), summed over the batch."),
+        SubCheck("grads['W_hh']", "a batch of 5", ("dW_hh",), 0.2,
+                 "dW_hh = h_prev.T @ da_t: the state that entered the step."),
+        SubCheck("grads['b_h']", "a batch of 5", ("db_h",), 0.2,
+                 "db_h = da_t summed over the batch axis (axis 0)."),
+    ),
+    run=_run_step_backward,
+    reference=_ref_step_backward,
+    references=("lstm_course.reference.rnn_np",),
+))
+
+
+# --- ch01.rnn_bptt -------------------------------------------------------------
+
+def _bptt_case(steps):
+    def make(rng):
+        inputs = _rnn_inputs(rng, 3, steps, 2, 4)
+        inputs["dh"] = rng.normal(size=(3, steps, 4))
+        return inputs
+    return make
+
+
+def _run_bptt(fn, inputs):
+    value = _triple(fn(inputs["dh"], inputs["x"], inputs["h0"],
+                       _params(inputs)),
+                    "rnn_bptt", ("dx", "dh0", "grads"))
+    return {"dx": to_array(value[0], "dx"), "dh0": to_array(value[1], "dh0"),
+            **_grads(value[2], "grads")}
+
+
+def _ref_bptt(inputs):
+    params = _params(inputs)
+    _, caches = rnn_np.forward(inputs["x"], inputs["h0"], params)
+    dx, dh0, grads = rnn_np.bptt(inputs["dh"], caches, params)
+    return {"dx": dx, "dh0": dh0,
+            **{"d" + name: grads[name] for name in PARAMS}}
+
+
+register(Exercise(
+    id="ch01.rnn_bptt",
+    title="backpropagation through time",
+    points=3,
+    kind="function",
+    signature="rnn_bptt(dh, x, h0, params)",
+    parameters=("dh", "x", "h0", "params"),
+    cases=(Case("2 steps", _bptt_case(2)), Case("10 steps", _bptt_case(10))),
+    subchecks=(
+        SubCheck("2 steps: dx and dh0", "2 steps", ("dx", "dh0"), 0.2,
+                 "Walk t from T-1 down to 0; the gradient at h_t is dh[:, t] "
+                 "plus what came back from step t+1; dh0 is what is left."),
+        SubCheck("2 steps: parameter gradients", "2 steps",
+                 ("dW_xh", "dW_hh", "db_h"), 0.2,
+                 "The weights are shared by all steps: add up every step's "
+                 "gradients."),
+        SubCheck("10 steps: dx and dh0", "10 steps", ("dx", "dh0"), 0.3,
+                 "Keep the carried gradient from step to step; start it at "
+                 "zero after the last step."),
+        SubCheck("10 steps: parameter gradients", "10 steps",
+                 ("dW_xh", "dW_hh", "db_h"), 0.3,
+                 "Sum the per-step gradients over all T steps."),
+    ),
+    run=_run_bptt,
+    reference=_ref_bptt,
+    references=("lstm_course.reference.rnn_np",),
+))
+
+
+# --- ch01.numerical_gradient ------------------------------------------------
+
+def _quadratic_inputs(rng):
+    return {"x": rng.normal(size=(4,)), "A": rng.normal(size=(4, 4)),
+            "b": rng.normal(size=(4,))}
+
+
+def _cubic_inputs(rng):
+    return {"x": rng.uniform(0.5, 2.0, size=(2, 3))}
+
+
+def _quadratic(x, inputs):
+    return lambda: float(0.5 * x @ inputs["A"] @ x + inputs["b"] @ x)
+
+
+def _cubic(x, inputs):
+    return lambda: float(np.sum(x**3))
+
+
+
+
+def _run_numerical_gradient(fn, inputs):
+    x = np.array(inputs["x"], copy=True)
+    f = _quadratic(x, inputs) if "A" in inputs else _cubic(x, inputs)
+    grad = to_array(fn(f, x), "numerical_gradient's return value")
+    return {"grad": grad, "x_after": x}
+
+
+def _ref_numerical_gradient(inputs):
+    x = inputs["x"]
+    if "A" in inputs:
+        grad = 0.5 * (inputs["A"] + inputs["A"].T) @ x + inputs["b"]
+    else:
+        grad = 3.0 * x**2
+    return {"grad": grad, "x_after": x}
+
+
+register(Exercise(
+    id="ch01.numerical_gradient",
+    title="the gradient by central differences",
+    points=2,
+    kind="function",
+    signature="numerical_gradient(f, x, eps=1e-6)",
+    parameters=("f", "x"),
+    cases=(Case("a quadratic of a vector", _quadratic_inputs),
+           Case("a cubic of a matrix", _cubic_inputs)),
+    subchecks=(
+        SubCheck("gradient of a quadratic", "a quadratic of a vector",
+                 ("grad",), 0.3,
+                 "Nudge one entry x[i] by +eps and -eps, call f() each time, "
+                 "and divide the difference by 2 * eps.", 1e-6, 1e-7),
+        SubCheck("gradient of a cubic (needs central differences)",
+                 "a cubic of a matrix", ("grad",), 0.4,
+                 "A forward difference (f(x + eps) - f(x)) / eps is off by "
+                 "O(eps); the central one is off by O(eps**2). Use "
+                 "np.ndindex(x.shape) to visit every entry of a matrix.",
+                 1e-6, 1e-7),
+        SubCheck("x is restored afterwards", "a cubic of a matrix",
+                 ("x_after",), 0.3,
+                 "Put each entry back to its saved value after nudging it.",
+                 0.0, 0.0),
+    ),
+    run=_run_numerical_gradient,
+    reference=_ref_numerical_gradient,
+    references=("lstm_course.gradcheck",),
+))

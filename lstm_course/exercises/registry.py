@@ -1,0 +1,306 @@
+"""Exercises: their inputs, how a submission is called, the reference, and
+the sub-checks that score the difference (design doc, section 8).
+
+An evaluation has two halves, so that the grader can run them in different
+processes:
+
+- :func:`produce` calls the submission on the inputs of every case and
+  returns plain float64 arrays (this half runs the student's code);
+- :func:`score` computes the reference on the same inputs and compares
+  (this half never runs the student's code).
+
+:func:`evaluate` does both in one process, for the in-notebook check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from lstm_course.exercises.compare import (
+    SubmissionError,
+    compare,
+    describe_inputs,
+)
+
+Arrays = dict[str, np.ndarray]
+DEFAULT_SEED = 0
+STATUSES = ("passed", "partial", "failed", "error", "timeout", "missing")
+
+
+@dataclass(frozen=True)
+class Case:
+    """A named input set, drawn from a seeded generator."""
+
+    name: str
+    make_inputs: Callable[[np.random.Generator], Arrays]
+
+
+@dataclass(frozen=True)
+class SubCheck:
+    """Compares some outputs of one case; earns ``share`` of the points."""
+
+    name: str
+    case: str
+    outputs: tuple[str, ...]
+    share: float
+    hint: str
+    rtol: float = 1e-6
+    atol: float = 1e-8
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One graded exercise.
+
+    ``run(obj, inputs)`` calls the submission ``obj`` and returns its outputs
+    as a dict of arrays; ``reference(inputs)`` returns the expected dict.
+    ``signature`` is what the student sees, ``parameters`` the positional
+    parameters the submission must accept.
+    """
+
+    id: str
+    title: str
+    points: float
+    kind: str  # "function" or "class"
+    signature: str
+    parameters: tuple[str, ...]
+    cases: tuple[Case, ...]
+    subchecks: tuple[SubCheck, ...]
+    run: Callable[[Any, Arrays], Arrays]
+    reference: Callable[[Arrays], Arrays]
+    references: tuple[str, ...] = ()  # package names a submission may not use
+
+    def __post_init__(self):
+        if self.kind not in ("function", "class"):
+            raise ValueError(f"{self.id}: kind must be 'function' or "
+                             f"'class', got {self.kind!r}")
+        case_names = {case.name for case in self.cases}
+        for sub in self.subchecks:
+            if sub.case not in case_names:
+                raise ValueError(f"{self.id}: sub-check {sub.name!r} uses "
+                                 f"unknown case {sub.case!r}")
+        total = sum(sub.share for sub in self.subchecks)
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"{self.id}: sub-check shares sum to {total}, "
+                             "expected 1")
+
+    @property
+    def name(self) -> str:
+        """The function or class name the exercise cell defines."""
+        return self.signature.split("(")[0]
+
+
+@dataclass
+class SubCheckResult:
+    name: str
+    passed: bool
+    points: float
+    max_points: float
+    message: str = ""
+    hint: str = ""
+
+
+@dataclass
+class ExerciseResult:
+    """The outcome of one exercise; its text is what a student reads."""
+
+    id: str
+    title: str
+    max_score: float
+    subchecks: list[SubCheckResult] = field(default_factory=list)
+    error: str = ""  # set when nothing could be scored (wrong kind, crash)
+    status_override: str = ""  # "timeout", "missing", ... from the grader
+
+    @property
+    def score(self) -> float:
+        return round(sum(sub.points for sub in self.subchecks), 6)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    @property
+    def status(self) -> str:
+        if self.status_override:
+            return self.status_override
+        if self.error:
+            return "error"
+        if all(sub.passed for sub in self.subchecks):
+            return "passed"
+        return "partial" if self.score > 0 else "failed"
+
+    @property
+    def message(self) -> str:
+        if self.error:
+            return self.error
+        failed = [sub for sub in self.subchecks if not sub.passed]
+        return "; ".join(f"{sub.name}: {sub.message}" for sub in failed)
+
+    def report(self) -> str:
+        """Plain-text feedback, one line per sub-check."""
+        lines = [f"{self.id}: {self.title} ({self.max_score:g} points)"]
+        if self.error:  # one cause for every sub-check: say it once
+            lines.append(f"  [FAIL] {self.error}")
+        for sub in [] if self.error else self.subchecks:
+            if sub.passed:
+                lines.append(f"  [pass] {sub.name}")
+            else:
+                lines.append(f"  [FAIL] {sub.name}: {sub.message}")
+                if sub.hint:
+                    lines.append(f"         hint: {sub.hint}")
+        passed = sum(sub.passed for sub in self.subchecks)
+        lines.append(f"  {passed}/{len(self.subchecks)} sub-checks passed, "
+                     f"{self.score:g}/{self.max_score:g} points")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"<{self.id}: {self.status}, "
+                f"{self.score:g}/{self.max_score:g} points>")
+
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+def register(exercise: Exercise) -> Exercise:
+    """Add an exercise; ids are unique."""
+    if exercise.id in _REGISTRY:
+        raise ValueError(f"exercise {exercise.id!r} is registered twice")
+    _REGISTRY[exercise.id] = exercise
+    return exercise
+
+
+def _load_chapters() -> None:
+    # Importing a chapter's module registers its exercises.
+    from lstm_course.exercises import ch01  # noqa: F401
+
+
+def get(exercise_id: str) -> Exercise:
+    """The exercise with this id, or a KeyError listing the known ids."""
+    _load_chapters()
+    if not isinstance(exercise_id, str) or exercise_id not in _REGISTRY:
+        known = ", ".join(sorted(_REGISTRY))
+        raise KeyError(f"no exercise {exercise_id!r}; known ids: {known}")
+    return _REGISTRY[exercise_id]
+
+
+def all_exercises() -> list[Exercise]:
+    _load_chapters()
+    return [_REGISTRY[key] for key in sorted(_REGISTRY)]
+
+
+def case_rng(seed: int, exercise_id: str, case: str) -> np.random.Generator:
+    """An independent generator per (seed, exercise, case), stable across
+    Python versions and platforms."""
+    digest = hashlib.sha256(f"{exercise_id}/{case}".encode()).digest()
+    words = np.frombuffer(digest[:16], dtype="<u4").tolist()
+    return np.random.default_rng([int(seed), *words])
+
+
+def draw_inputs(exercise: Exercise, seed: int = DEFAULT_SEED) -> dict[str, Arrays]:
+    """The inputs of every case for this seed: ``{case name: inputs}``."""
+    return {case.name: case.make_inputs(case_rng(seed, exercise.id, case.name))
+            for case in exercise.cases}
+
+
+def kind_problem(exercise: Exercise, obj) -> str | None:
+    """Why ``obj`` cannot be the submission, or None if it can be called."""
+    expected = f"expected {exercise.kind} {exercise.signature}"
+    if exercise.kind == "class":
+        if not inspect.isclass(obj):
+            return f"{expected}, got {_describe(obj)}"
+        return None
+    if inspect.isclass(obj):
+        return f"{expected}, got the class {obj.__name__}"
+    if not callable(obj):
+        return f"{expected}, got {_describe(obj)}"
+    try:
+        signature = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return None  # a builtin or C function: let the call decide
+    try:
+        signature.bind(*exercise.parameters)
+    except TypeError:
+        return (f"{expected}, but yours is "
+                f"{getattr(obj, '__name__', 'it')}{signature}: it must take "
+                f"{len(exercise.parameters)} arguments "
+                f"({', '.join(exercise.parameters)})")
+    return None
+
+
+def _describe(obj) -> str:
+    if obj is None:
+        return "None"
+    return f"a {type(obj).__name__} ({obj!r:.60})"
+
+
+def produce(exercise: Exercise, obj, inputs: dict[str, Arrays]) -> dict[str, Any]:
+    """Call the submission on each case: ``{case: outputs | error message}``.
+
+    This is the half that runs student code. Each case's value is either a
+    dict of float64 arrays or a string saying why there is none.
+    """
+    problem = kind_problem(exercise, obj)
+    if problem:
+        return {case: problem for case in inputs}
+    results: dict[str, Any] = {}
+    for case, case_inputs in inputs.items():
+        copies = {name: np.array(value, copy=True)
+                  for name, value in case_inputs.items()}
+        try:
+            results[case] = exercise.run(obj, copies)
+        except NotImplementedError:
+            results[case] = ("not implemented: replace `raise "
+                             "NotImplementedError()` with your code")
+        except SubmissionError as error:
+            results[case] = str(error)
+        except Exception as error:  # the student's code raised: report it
+            results[case] = (f"your code raised {type(error).__name__}: "
+                             f"{str(error)[:300]}")
+    return results
+
+
+def score(exercise: Exercise, inputs: dict[str, Arrays],
+          produced: dict[str, Any]) -> ExerciseResult:
+    """Compare produced outputs with the reference; never runs student code."""
+    result = ExerciseResult(exercise.id, exercise.title, exercise.points)
+    messages = {value for value in produced.values() if isinstance(value, str)}
+    if len(messages) == 1 and len(produced) == len(exercise.cases) and all(
+            isinstance(value, str) for value in produced.values()):
+        result.error = messages.pop()
+    expected = {case: exercise.reference(case_inputs)
+                for case, case_inputs in inputs.items()}
+    for sub in exercise.subchecks:
+        max_points = exercise.points * sub.share
+        got = produced.get(sub.case, "no result")
+        if isinstance(got, str):
+            message = got
+        else:
+            message = _compare_outputs(sub, expected[sub.case], got)
+            if message:
+                message += f" (inputs: {describe_inputs(inputs[sub.case])})"
+        passed = message is None
+        result.subchecks.append(SubCheckResult(
+            sub.name, passed, max_points if passed else 0.0, max_points,
+            message or "", "" if passed else sub.hint))
+    return result
+
+
+def _compare_outputs(sub: SubCheck, expected: Arrays, got: Arrays) -> str | None:
+    for name in sub.outputs:
+        if name not in got:
+            return f"{name}: missing from what your code returned"
+        problem = compare(name, expected[name], got[name], sub.rtol, sub.atol)
+        if problem:
+            return problem
+    return None
+
+
+def evaluate(exercise: Exercise, obj, seed: int = DEFAULT_SEED) -> ExerciseResult:
+    """:func:`produce` then :func:`score`, in this process."""
+    inputs = draw_inputs(exercise, seed)
+    return score(exercise, inputs, produce(exercise, obj, inputs))

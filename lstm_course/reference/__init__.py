@@ -1,0 +1,1 @@
+"""Float64 NumPy references: the equations of each chapter, loop by loop."""
