@@ -20,8 +20,8 @@ def execute_notebook(path: Path, timeout: int = 1800) -> float:
     The notebook is written only when every cell ran; a failing cell raises
     ``nbclient.exceptions.CellExecutionError`` and leaves the file as it was.
     """
+    os.environ[ENV_VAR] = mode()  # validated first; the kernel inherits it
     nb = nbformat.read(path, as_version=4)
-    os.environ[ENV_VAR] = mode()  # validated; the kernel inherits it
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})

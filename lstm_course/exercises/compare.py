@@ -21,6 +21,10 @@ def to_array(value, what: str) -> np.ndarray:
         raise SubmissionError(
             f"{what} is a {type(value).__name__}; expected an array of numbers"
         )
+    if isinstance(value, tuple):
+        raise SubmissionError(
+            f"{what} is a tuple of {len(value)} items; expected one array "
+            "(return only what the exercise asks for)")
     try:
         array = np.asarray(value)
     except Exception as error:  # a tensor or object that refuses conversion

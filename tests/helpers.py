@@ -1,0 +1,51 @@
+"""Shared test helpers.
+
+``keras.src.testing`` is private, so :func:`check_cell_contract` redoes the
+checks of its ``run_layer_test`` that matter for a recurrent cell (output
+shape, weight count, config round trip, one ``fit`` step) and adds an exact
+``.keras`` save/load round trip.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+def gradients(function, variables):
+    """d sum(function()) / d variables, on the TensorFlow backend."""
+    with tf.GradientTape() as tape:
+        value = tf.reduce_sum(function())
+    return [g.numpy() for g in tape.gradient(value, variables)]
+
+
+def check_cell_contract(make_cell, tmp_path, input_dim=3, steps=5,
+                        expected_weights=3):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4, steps, input_dim)).astype("float32")
+    y = rng.normal(size=(4, 2)).astype("float32")
+    cell = make_cell()
+    model = keras.Sequential([keras.Input((steps, input_dim)),
+                              keras.layers.RNN(cell), keras.layers.Dense(2)])
+    out = model(x)
+    assert tuple(out.shape) == (4, 2)
+    assert len(cell.trainable_weights) == expected_weights
+
+    clone = type(cell).from_config(cell.get_config())
+    assert clone.get_config() == cell.get_config()
+
+    model.compile(optimizer="sgd", loss="mse")
+    before = [w.copy() for w in model.get_weights()]
+    model.fit(x, y, epochs=1, batch_size=4, verbose=0)
+    assert any(not np.array_equal(a, b)
+               for a, b in zip(before, model.get_weights()))
+
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(x)),
+                                  keras.ops.convert_to_numpy(model(x)))
+    for a, b in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert type(loaded.layers[0].cell) is type(cell)

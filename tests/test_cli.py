@@ -1,0 +1,55 @@
+"""The CLI's wiring: each command reaches its function with its defaults."""
+
+import subprocess
+import sys
+
+import pytest
+
+from lstm_course import cli
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "release" in out and "run-solutions" in out
+
+
+def test_no_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main([])
+    assert info.value.code == 2
+
+
+def test_release_defaults_to_solutions_and_chapters(monkeypatch, tmp_path):
+    seen = {}
+
+    def fake_release(solutions, chapters, force=False):
+        seen.update(solutions=solutions, chapters=chapters, force=force)
+        from lstm_course.release import ReleasePlan
+        return ReleasePlan()
+
+    monkeypatch.setattr("lstm_course.release.release", fake_release)
+    assert cli.main(["release"]) == 0
+    assert str(seen["solutions"]) == "solutions"
+    assert str(seen["chapters"]) == "chapters" and seen["force"] is False
+
+
+def test_missing_solutions_folder_is_a_clear_error(tmp_path, capsys):
+    assert cli.main(["release", "--solutions", str(tmp_path / "nope")]) == 2
+    assert "no solutions folder" in capsys.readouterr().err
+
+
+def test_run_solutions_refuses_a_bad_mode(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("LSTM_COURSE_MODE", "quick")
+    (tmp_path / "01_x.ipynb").write_text("{}")
+    assert cli.main(["run-solutions", str(tmp_path / "01_x.ipynb")]) == 2
+    assert "'quick' is not a mode" in capsys.readouterr().err
+
+
+def test_console_script_is_installed():
+    done = subprocess.run([sys.executable, "-m", "lstm_course.cli",
+                           "release", "--help"], capture_output=True,
+                          text=True, check=True)
+    assert "--check" in done.stdout

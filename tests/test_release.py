@@ -1,0 +1,186 @@
+"""Release: solution regions replaced, outputs cleared, students' work kept."""
+
+import json
+
+import nbformat
+import pytest
+from nbformat.v4 import (new_code_cell, new_markdown_cell, new_notebook,
+                         new_output)
+
+from lstm_course.cli import main
+from lstm_course.markers import MarkerError, replace_solutions
+from lstm_course.release import MANIFEST, plan_release, release
+
+EXERCISE = """# EXERCISE ch01.demo
+def demo(x):
+    \"\"\"Doubles x.\"\"\"
+    ### BEGIN SOLUTION
+    y = 2 * x
+    return y
+    ### END SOLUTION
+"""
+
+
+def make_solution(folder, name="01_demo.ipynb", source=EXERCISE):
+    code = new_code_cell(source, execution_count=3, outputs=[
+        new_output("stream", name="stdout", text="secret output\n")])
+    code.metadata["execution"] = {"iopub.status.busy": "2026-01-01"}
+    code.metadata["tags"] = ["keep-me"]
+    nb = new_notebook(cells=[new_markdown_cell("# Demo $x^2$"), code,
+                             new_code_cell("check('ch01.demo', demo)")])
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / name)
+    return folder / name
+
+
+@pytest.fixture
+def course(tmp_path):
+    make_solution(tmp_path / "solutions")
+    return tmp_path / "solutions", tmp_path / "chapters"
+
+
+def test_replacement_keeps_indentation_and_everything_else():
+    out = replace_solutions(EXERCISE)
+    assert out == ('# EXERCISE ch01.demo\ndef demo(x):\n    """Doubles x."""\n'
+                   "    # YOUR CODE HERE\n    raise NotImplementedError()\n")
+    assert "2 * x" not in out
+    compile(out, "<cell>", "exec")
+
+
+def test_several_regions_in_one_cell():
+    source = ("a = 1\n### BEGIN SOLUTION\nb = 2\n### END SOLUTION\n"
+              "c = 3\n### BEGIN SOLUTION\nd = 4\n### END SOLUTION")
+    assert replace_solutions(source) == (
+        "a = 1\n# YOUR CODE HERE\nraise NotImplementedError()\nc = 3\n"
+        "# YOUR CODE HERE\nraise NotImplementedError()")
+
+
+def test_release_clears_solutions_outputs_and_counts(course):
+    solutions, chapters = course
+    release(solutions, chapters)
+    nb = nbformat.read(chapters / "01_demo.ipynb", as_version=4)
+    code = nb.cells[1]
+    assert "raise NotImplementedError()" in code.source
+    assert "2 * x" not in code.source
+    assert code.outputs == [] and code.execution_count is None
+    assert "execution" not in code.metadata
+    assert code.metadata["tags"] == ["keep-me"]  # everything else kept
+    assert nb.cells[0].source == "# Demo $x^2$"
+    assert nb.cells[2].source == "check('ch01.demo', demo)"
+    assert [c.id for c in nb.cells] == [
+        c.id for c in nbformat.read(solutions / "01_demo.ipynb", 4).cells]
+
+
+def test_release_is_idempotent(course):
+    solutions, chapters = course
+    release(solutions, chapters)
+    first = (chapters / "01_demo.ipynb").read_bytes()
+    plan = release(solutions, chapters)
+    assert plan.stale == [] and plan.up_to_date
+    assert (chapters / "01_demo.ipynb").read_bytes() == first
+
+
+def test_check_names_stale_chapters(course, capsys):
+    solutions, chapters = course
+    args = ["release", "--check", "--solutions", str(solutions),
+            "--chapters", str(chapters)]
+    assert main(args) == 1
+    assert "stale" in capsys.readouterr().out
+    assert not chapters.exists() or not any(chapters.iterdir())  # no writes
+    assert main(args[:1] + args[2:]) == 0
+    assert main(args) == 0
+    make_solution(solutions, source=EXERCISE.replace("Doubles", "Twice"))
+    assert main(args) == 1
+    assert "01_demo.ipynb" in capsys.readouterr().out
+
+
+def test_check_names_orphans(course, capsys):
+    solutions, chapters = course
+    release(solutions, chapters)
+    (chapters / "02_gone.ipynb").write_text("{}")
+    assert main(["release", "--check", "--solutions", str(solutions),
+                 "--chapters", str(chapters)]) == 1
+    assert "orphan" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("source, problem, line", [
+    ("x = 1\n### BEGIN SOLUTION\ny = 2", "unclosed", 2),
+    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "nested", 2),
+    ("x = 1\n### END SOLUTION", "stray", 2),
+    ("x = 1  ### BEGIN SOLUTION\n### END SOLUTION", "alone on its line", 1),
+])
+def test_malformed_markers_name_file_cell_and_line(tmp_path, source, problem,
+                                                   line):
+    solutions, chapters = tmp_path / "solutions", tmp_path / "chapters"
+    make_solution(solutions)  # a good one, which must not be written either
+    make_solution(solutions, "02_bad.ipynb", source)
+    with pytest.raises(MarkerError) as info:
+        release(solutions, chapters)
+    message = str(info.value)
+    assert "02_bad.ipynb" in message and "cell 1" in message
+    assert f"line {line}" in message and problem in message
+    assert not chapters.exists()
+
+
+def test_marker_in_markdown_is_an_error(tmp_path):
+    solutions = tmp_path / "solutions"
+    path = make_solution(solutions)
+    nb = nbformat.read(path, 4)
+    nb.cells[0].source = "### BEGIN SOLUTION\nanswer\n### END SOLUTION"
+    nbformat.write(nb, path)
+    with pytest.raises(MarkerError, match="code cells"):
+        release(solutions, tmp_path / "chapters")
+
+
+def test_cli_reports_marker_errors_with_exit_2(tmp_path, capsys):
+    solutions = tmp_path / "solutions"
+    make_solution(solutions, source="### END SOLUTION")
+    assert main(["release", "--solutions", str(solutions),
+                 "--chapters", str(tmp_path / "chapters")]) == 2
+    assert "stray" in capsys.readouterr().err
+
+
+def test_a_students_edits_are_never_overwritten(course, capsys):
+    solutions, chapters = course
+    release(solutions, chapters)
+    chapter = chapters / "01_demo.ipynb"
+    nb = nbformat.read(chapter, 4)
+    nb.cells[1].source = nb.cells[1].source.replace(
+        "raise NotImplementedError()", "return x + x")
+    nbformat.write(nb, chapter)
+    student = chapter.read_bytes()
+    make_solution(solutions, source=EXERCISE.replace("Doubles", "Twice"))
+
+    args = ["release", "--solutions", str(solutions),
+            "--chapters", str(chapters)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "01_demo.ipynb" in err and "--force" in err
+    assert chapter.read_bytes() == student
+    assert main(args + ["--force"]) == 0
+    assert "Twice" in chapter.read_text()
+
+
+def test_an_unknown_chapter_file_is_not_overwritten(course):
+    solutions, chapters = course
+    chapters.mkdir()
+    (chapters / "01_demo.ipynb").write_text("my own notes")
+    plan = release(solutions, chapters)
+    assert plan.edited == ["01_demo.ipynb"]
+    assert (chapters / "01_demo.ipynb").read_text() == "my own notes"
+
+
+def test_manifest_records_the_hash_of_what_was_written(course):
+    solutions, chapters = course
+    release(solutions, chapters)
+    manifest = json.loads((chapters / MANIFEST).read_text())
+    assert set(manifest["chapters"]) == {"01_demo.ipynb"}
+    assert plan_release(solutions, chapters).up_to_date
+
+
+def test_repository_chapters_are_up_to_date(repo_root):
+    plan = plan_release(repo_root / "solutions", repo_root / "chapters")
+    assert plan.texts, "no solution notebooks found"
+    assert plan.up_to_date, (
+        f"chapters/ is stale: {plan.stale + plan.orphans}; "
+        "run `lstm-course release`")

@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+
+from lstm_course.tasks import TRIVIAL_MSE, adding_problem
+
+
+def test_adding_problem_shapes_markers_and_targets():
+    x, y = adding_problem(np.random.default_rng(0), 500, 100)
+    assert x.shape == (500, 100, 2) and y.shape == (500, 1)
+    assert x.dtype == np.float32 and y.dtype == np.float32
+    markers = x[..., 1]
+    assert np.all(markers.sum(axis=1) == 2)
+    first, second = np.argwhere(markers == 1)[:, 1].reshape(500, 2).T
+    assert np.all((first < 10) | (second < 10))
+    assert np.all((first < 49) & (second < 49))  # both among the first T/2-1
+    marked = (x[..., 0] * markers).sum(axis=1)
+    np.testing.assert_allclose(y[:, 0], 0.5 + marked / 4, atol=1e-6)
+    assert np.all((0 <= y) & (y <= 1))
+    assert np.all(np.abs(x[..., 0]) <= 1)
+
+
+def test_adding_problem_trivial_error_is_one_24th():
+    _, y = adding_problem(np.random.default_rng(1), 50_000, 20)
+    assert np.mean((y - 0.5) ** 2) == pytest.approx(TRIVIAL_MSE, rel=0.03)
+
+
+def test_adding_problem_is_seeded():
+    a = adding_problem(np.random.default_rng(3), 4, 12)
+    b = adding_problem(np.random.default_rng(3), 4, 12)
+    c = adding_problem(np.random.default_rng(4), 4, 12)
+    np.testing.assert_array_equal(a[0], b[0])
+    assert not np.array_equal(a[0], c[0])
+
+
+def test_shortest_length_uses_every_allowed_position():
+    x, _ = adding_problem(np.random.default_rng(5), 2000, 6)
+    markers = x[..., 1]
+    assert np.all(markers[:, :2].sum(axis=1) >= 1)  # T/2 - 1 = 2 places
+    assert set(np.argwhere(markers == 1)[:, 1]) == set(range(6))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n_sequences": 0, "length": 10}, "n_sequences"),
+    ({"n_sequences": 3, "length": 5}, "length"),
+    ({"n_sequences": 3, "length": 10.0}, "length"),
+])
+def test_adding_problem_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        adding_problem(np.random.default_rng(0), **kwargs)
+
+
+def test_adding_problem_wants_a_generator():
+    with pytest.raises(TypeError, match="Generator"):
+        adding_problem(0, 3, 10)
