@@ -60,7 +60,7 @@ def plot_unrolled_rnn(steps: int = 4, ax=None, show_gradient: bool = True):
 
 
 def plot_curves(curves: dict, ax=None, xlabel="training step",
-                ylabel="loss", logy=False, chance=None):
+                ylabel="loss", logy=False, chance=None, chance_label="chance"):
     """One line per entry of ``curves`` (label -> sequence of values or
     ``(x, y)`` pair); an optional dashed line at a chance level."""
     ax = _axes(ax)
@@ -70,7 +70,7 @@ def plot_curves(curves: dict, ax=None, xlabel="training step",
         else:
             ax.plot(np.arange(1, len(values) + 1), values, label=label)
     if chance is not None:
-        ax.axhline(chance, color="grey", ls="--", lw=1, label="chance")
+        ax.axhline(chance, color="grey", ls="--", lw=1, label=chance_label)
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)

@@ -1,0 +1,44 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from lstm_course.plots import (  # noqa: E402
+    plot_curves,
+    plot_gradient_norms,
+    plot_unrolled_rnn,
+)
+
+
+@pytest.mark.parametrize("draw", [
+    lambda ax: plot_unrolled_rnn(3, ax=ax),
+    lambda ax: plot_curves({"a": [3, 2, 1]}, ax=ax, chance=1.5,
+                           chance_label="always 0.5"),
+    lambda ax: plot_gradient_norms({"a": np.logspace(-5, 0, 6)}, ax=ax),
+])
+def test_helpers_draw_on_the_given_axes_and_return_it(draw):
+    fig, ax = plt.subplots()
+    assert draw(ax) is ax
+    plt.close(fig)
+
+
+def test_helpers_make_axes_when_none_given():
+    ax = plot_curves({"loss": [1.0, 0.5]}, logy=True)
+    assert ax.get_yscale() == "log"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["loss"]
+    plt.close(ax.figure)
+
+
+def test_gradient_norms_are_plotted_against_the_lag():
+    ax = plot_gradient_norms({"x": [1e-3, 1e-2, 1e-1, 1.0]})
+    xs, ys = ax.lines[0].get_data()
+    assert list(xs) == [3, 2, 1, 0] and ys[-1] == 1.0
+    plt.close(ax.figure)
+
+
+def test_unrolled_rnn_needs_a_step():
+    with pytest.raises(ValueError, match="steps"):
+        plot_unrolled_rnn(0)
