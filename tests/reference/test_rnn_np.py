@@ -17,6 +17,18 @@ def problem():
     return params, x, h0, targets
 
 
+def squared_error_problem(problem):
+    """The loss as a closure over the arrays, the caches and dL/dh."""
+    params, x, h0, targets = problem
+
+    def loss():
+        h, _ = rnn_np.forward(x, h0, params)
+        return rnn_np.squared_error_loss(h, targets)[0]
+
+    h, caches = rnn_np.forward(x, h0, params)
+    return loss, caches, rnn_np.squared_error_loss(h, targets)[1]
+
+
 def test_step_is_the_equation_written_per_unit(problem):
     params, x, h0, _ = problem
     h_t, _ = rnn_np.step_forward(x[:, 0], h0, params)
@@ -40,14 +52,8 @@ def test_forward_chains_the_steps(problem):
 
 
 def test_bptt_matches_central_differences(problem):
-    params, x, h0, targets = problem
-
-    def loss():
-        h, _ = rnn_np.forward(x, h0, params)
-        return rnn_np.squared_error_loss(h, targets)[0]
-
-    h, caches = rnn_np.forward(x, h0, params)
-    _, dh = rnn_np.squared_error_loss(h, targets)
+    params, x, h0, _ = problem
+    loss, caches, dh = squared_error_problem(problem)
     dx, dh0, grads = rnn_np.bptt(dh, caches, params)
     for name in rnn_np.PARAM_NAMES:
         assert relative_error(grads[name],
@@ -57,14 +63,8 @@ def test_bptt_matches_central_differences(problem):
 
 
 def test_a_wrong_backward_pass_fails_the_check(problem):
-    params, x, h0, targets = problem
-
-    def loss():
-        h, _ = rnn_np.forward(x, h0, params)
-        return rnn_np.squared_error_loss(h, targets)[0]
-
-    h, caches = rnn_np.forward(x, h0, params)
-    _, dh = rnn_np.squared_error_loss(h, targets)
+    params, x, h0, _ = problem
+    loss, caches, dh = squared_error_problem(problem)
     truncated = np.zeros_like(dh)
     truncated[:, -1] = dh[:, -1]  # ignore the losses before the last step
     _, _, grads = rnn_np.bptt(truncated, caches, params)
