@@ -18,8 +18,11 @@ def check(exercise_id: str, obj, seed: int = DEFAULT_SEED) -> ExerciseResult:
     the inputs' shapes, a hint) and returns the result, whose repr is a
     one-line summary.
 
-    >>> check("ch01.rnn_step_forward", print)  # doctest: +ELLIPSIS
-    ch01.rnn_step_forward: ...
+    >>> check("ch01.rnn_step_forward", lambda x_t, h_prev, params: 0)
+    ... # doctest: +ELLIPSIS
+    ch01.rnn_step_forward: one step of the Elman RNN (2 points)
+      [FAIL] one example: h_t: expected shape (1, 4), got () ...
+    ...
     """
     exercise = get(exercise_id)
     result = evaluate(exercise, obj, seed)
