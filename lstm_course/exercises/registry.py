@@ -144,7 +144,7 @@ class ExerciseResult:
     def report(self) -> str:
         """Plain-text feedback, one line per sub-check."""
         lines = [f"{self.id}: {self.title} ({self.max_score:g} points)"]
-        if self.error:  # one cause for every sub-check: say it once
+        if self.error:
             lines.append(f"  [FAIL] {self.error}")
         for sub in [] if self.error else self.subchecks:
             if sub.passed:
@@ -268,10 +268,10 @@ def score(exercise: Exercise, inputs: dict[str, Arrays],
           produced: dict[str, Any]) -> ExerciseResult:
     """Compare produced outputs with the reference; never runs student code."""
     result = ExerciseResult(exercise.id, exercise.title, exercise.points)
-    messages = {value for value in produced.values() if isinstance(value, str)}
-    if len(messages) == 1 and len(produced) == len(exercise.cases) and all(
-            isinstance(value, str) for value in produced.values()):
-        result.error = messages.pop()
+    values = list(produced.values())
+    if values and all(isinstance(value, str) for value in values) \
+            and len(set(values)) == 1:
+        result.error = values[0]  # one cause for every case: say it once
     expected = {case: exercise.reference(case_inputs)
                 for case, case_inputs in inputs.items()}
     for sub in exercise.subchecks:
