@@ -90,6 +90,7 @@ class ReleasePlan:
     """What a release would do, computed before anything is written."""
 
     texts: dict[str, str] = field(default_factory=dict)  # name -> new text
+    manifest: dict[str, str] = field(default_factory=dict)  # name -> hash
     stale: list[str] = field(default_factory=list)  # differ from the release
     edited: list[str] = field(default_factory=list)  # not ours: keep them
     orphans: list[str] = field(default_factory=list)  # no solution behind
@@ -105,8 +106,8 @@ def plan_release(solutions: Path, chapters: Path) -> ReleasePlan:
     Raises:
         MarkerError: a malformed solution region (nothing is written then).
     """
-    plan = ReleasePlan()
-    manifest = read_manifest(chapters)
+    plan = ReleasePlan(manifest=read_manifest(chapters))
+    manifest = plan.manifest
     for source in solution_notebooks(solutions):
         text = release_text(source)
         plan.texts[source.name] = text
@@ -130,7 +131,7 @@ def release(solutions: Path, chapters: Path, force: bool = False) -> ReleasePlan
     ``force``; record each written file's hash. Returns the plan."""
     plan = plan_release(solutions, chapters)
     chapters.mkdir(parents=True, exist_ok=True)
-    hashes = read_manifest(chapters)
+    hashes = dict(plan.manifest)
     for name in plan.stale:
         if name in plan.edited and not force:
             continue

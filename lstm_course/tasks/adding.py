@@ -17,6 +17,13 @@ import numpy as np
 TRIVIAL_MSE = 1.0 / 24.0  # Var(X1 + X2) / 16 with X ~ U[-1, 1]
 
 
+def _require_int(name, value, low, why=""):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+            or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}{why}, "
+                         f"got {value!r}")
+
+
 def adding_problem(rng: np.random.Generator, n_sequences: int, length: int):
     """Sequences of the adding problem.
 
@@ -32,14 +39,9 @@ def adding_problem(rng: np.random.Generator, n_sequences: int, length: int):
     if not isinstance(rng, np.random.Generator):
         raise TypeError("rng must be a numpy.random.Generator, e.g. "
                         f"np.random.default_rng(0); got {type(rng).__name__}")
-    if isinstance(n_sequences, bool) or not isinstance(
-            n_sequences, (int, np.integer)) or n_sequences < 1:
-        raise ValueError(f"n_sequences must be an integer >= 1, "
-                         f"got {n_sequences!r}")
-    if isinstance(length, bool) or not isinstance(
-            length, (int, np.integer)) or length < 6:
-        raise ValueError("length must be an integer >= 6 (the second marker "
-                         f"goes among the first T/2 - 1 steps), got {length!r}")
+    _require_int("n_sequences", n_sequences, 1)
+    _require_int("length", length, 6, " (the second marker goes among the "
+                 "first T/2 - 1 steps)")
     rows = np.arange(n_sequences)
     first = rng.integers(0, min(10, length), size=n_sequences)
     second_span = length // 2 - 1
