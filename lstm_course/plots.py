@@ -93,3 +93,64 @@ def plot_gradient_norms(norms: dict, ax=None):
     ax.legend()
     ax.grid(alpha=0.3, which="both")
     return ax
+
+
+def plot_activation_derivatives(ax=None, x_range=(-6.0, 6.0)):
+    """``tanh'`` and ``sigmoid'`` with their maxima gamma = 1 and 1/4: the
+    factor each unit puts on the error at every step back. Introduced in
+    chapter 02."""
+    ax = _axes(ax)
+    x = np.linspace(*x_range, 401)
+    sigmoid = 1.0 / (1.0 + np.exp(-x))
+    for label, values, gamma in (
+            (r"$\tanh'(x) = 1 - \tanh^2(x)$", 1.0 - np.tanh(x) ** 2, 1.0),
+            (r"$\sigma'(x) = \sigma(x)(1 - \sigma(x))$",
+             sigmoid * (1.0 - sigmoid), 0.25)):
+        line, = ax.plot(x, values, label=label)
+        ax.axhline(gamma, color=line.get_color(), ls=":", lw=1)
+    ax.set_xlabel("net input x")
+    ax.set_ylabel("derivative")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_norms_vs_lag(norms: dict, ax=None, bounds: dict | None = None,
+                      ylabel=r"$\|\partial h_T / \partial h_{T-q}\|_2$"):
+    """Norms against the lag q = 0, 1, ... on a log scale, one line per entry
+    of ``norms`` (label -> values indexed by lag); ``bounds`` (same labels)
+    are drawn dashed in the same colour. Introduced in chapter 02."""
+    ax = _axes(ax)
+    for label, values in norms.items():
+        values = np.asarray(values)
+        line, = ax.semilogy(np.arange(len(values)), values, label=label)
+        if bounds and label in bounds:
+            bound = np.asarray(bounds[label])
+            ax.semilogy(np.arange(len(bound)), bound, ls="--", lw=1,
+                        color=line.get_color())
+    ax.set_xlabel("lag q (steps back)")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, which="both")
+    return ax
+
+
+def plot_loss_surface(w, b, loss, ax=None, paths: dict | None = None):
+    """``log10`` of a loss over a (w, b) grid as a colour map, with optimiser
+    paths (label -> (steps, 2) array of (w, b)) drawn on top. Introduced in
+    chapter 02."""
+    ax = _axes(ax, figsize=(6, 4.5))
+    mesh = ax.pcolormesh(w, b, np.log10(np.asarray(loss) + 1e-6),
+                         shading="auto", cmap="viridis")
+    ax.figure.colorbar(mesh, ax=ax, label="log10 loss")
+    for label, path in (paths or {}).items():
+        path = np.asarray(path)
+        ax.plot(path[:, 0], path[:, 1], marker=".", ms=3, lw=1, label=label)
+        ax.plot(*path[0], "o", color="white", ms=5)
+    ax.set_xlim(np.min(w), np.max(w))
+    ax.set_ylim(np.min(b), np.max(b))
+    ax.set_xlabel("w")
+    ax.set_ylabel("b")
+    if paths:
+        ax.legend(fontsize=8, loc="lower left")
+    return ax

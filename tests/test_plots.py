@@ -7,8 +7,11 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from lstm_course.plots import (  # noqa: E402
+    plot_activation_derivatives,
     plot_curves,
     plot_gradient_norms,
+    plot_loss_surface,
+    plot_norms_vs_lag,
     plot_unrolled_rnn,
 )
 
@@ -18,6 +21,12 @@ from lstm_course.plots import (  # noqa: E402
     lambda ax: plot_curves({"a": [3, 2, 1]}, ax=ax, chance=1.5,
                            chance_label="always 0.5"),
     lambda ax: plot_gradient_norms({"a": np.logspace(-5, 0, 6)}, ax=ax),
+    lambda ax: plot_activation_derivatives(ax=ax),
+    lambda ax: plot_norms_vs_lag({"a": [1.0, 0.5]}, ax=ax,
+                                 bounds={"a": [1.0, 0.9]}),
+    lambda ax: plot_loss_surface(*np.meshgrid([0.0, 1.0], [0.0, 1.0]),
+                                 np.ones((2, 2)), ax=ax,
+                                 paths={"p": [[0.2, 0.2], [0.5, 0.6]]}),
 ])
 def test_helpers_draw_on_the_given_axes_and_return_it(draw):
     fig, ax = plt.subplots()
@@ -42,3 +51,20 @@ def test_gradient_norms_are_plotted_against_the_lag():
 def test_unrolled_rnn_needs_a_step():
     with pytest.raises(ValueError, match="steps"):
         plot_unrolled_rnn(0)
+
+
+def test_norms_vs_lag_start_at_lag_zero_with_bounds_dashed():
+    ax = plot_norms_vs_lag({"a": [1.0, 0.5, 0.25]}, bounds={"a": [1, 1, 1]})
+    (xs, ys), (_, bound) = (line.get_data() for line in ax.lines)
+    assert list(xs) == [0, 1, 2] and list(ys) == [1.0, 0.5, 0.25]
+    assert ax.lines[1].get_linestyle() == "--"
+    assert ax.get_yscale() == "log"
+    plt.close(ax.figure)
+
+
+def test_activation_derivatives_peak_at_their_gamma():
+    ax = plot_activation_derivatives()
+    tanh_line, _, sigmoid_line, _ = ax.lines
+    assert max(tanh_line.get_ydata()) == 1.0
+    assert max(sigmoid_line.get_ydata()) == 0.25
+    plt.close(ax.figure)

@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 
-from lstm_course.tasks import TRIVIAL_MSE, adding_problem
+from lstm_course.tasks import (
+    RECALL_TRIVIAL_MSE,
+    TRIVIAL_MSE,
+    adding_problem,
+    delayed_recall,
+)
 
 
 def test_adding_problem_shapes_markers_and_targets():
@@ -52,3 +57,33 @@ def test_adding_problem_bad_arguments(kwargs, match):
 def test_adding_problem_wants_a_generator():
     with pytest.raises(TypeError, match="Generator"):
         adding_problem(0, 3, 10)
+
+
+def test_delayed_recall_shapes_marker_and_target():
+    x, y = delayed_recall(np.random.default_rng(0), 300, lag=7)
+    assert x.shape == (300, 8, 2) and y.shape == (300, 1)
+    assert x.dtype == np.float32 and y.dtype == np.float32
+    np.testing.assert_array_equal(y[:, 0], x[:, 0, 0])
+    np.testing.assert_array_equal(x[:, 0, 1], 1.0)
+    np.testing.assert_array_equal(x[:, 1:, 1], 0.0)
+    assert np.all(np.abs(x[..., 0]) <= 1)
+
+
+def test_delayed_recall_trivial_error_is_one_third_and_seeded():
+    _, y = delayed_recall(np.random.default_rng(1), 50_000, lag=1)
+    assert np.mean(y**2) == pytest.approx(RECALL_TRIVIAL_MSE, rel=0.03)
+    a = delayed_recall(np.random.default_rng(2), 3, 4)[0]
+    b = delayed_recall(np.random.default_rng(2), 3, 4)[0]
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"n_sequences": 2, "lag": 0}, ValueError, "lag"),
+    ({"n_sequences": 0, "lag": 3}, ValueError, "n_sequences"),
+    ({"n_sequences": 2, "lag": 2.0}, ValueError, "lag"),
+])
+def test_delayed_recall_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        delayed_recall(np.random.default_rng(0), **kwargs)
+    with pytest.raises(TypeError, match="Generator"):
+        delayed_recall(None, 2, 3)

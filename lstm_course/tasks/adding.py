@@ -24,6 +24,12 @@ def _require_int(name, value, low, why=""):
                          f"got {value!r}")
 
 
+def _require_rng(rng):
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("rng must be a numpy.random.Generator, e.g. "
+                        f"np.random.default_rng(0); got {type(rng).__name__}")
+
+
 def adding_problem(rng: np.random.Generator, n_sequences: int, length: int):
     """Sequences of the adding problem.
 
@@ -36,9 +42,7 @@ def adding_problem(rng: np.random.Generator, n_sequences: int, length: int):
         ``(inputs, targets)``: float32 ``(N, T, 2)`` (value, marker) pairs and
         float32 ``(N, 1)`` targets ``0.5 + (X1 + X2) / 4``.
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator, e.g. "
-                        f"np.random.default_rng(0); got {type(rng).__name__}")
+    _require_rng(rng)
     _require_int("n_sequences", n_sequences, 1)
     _require_int("length", length, 6, " (the second marker goes among the "
                  "first T/2 - 1 steps)")

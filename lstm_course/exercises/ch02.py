@@ -1,0 +1,246 @@
+"""Chapter 02 exercises: the step Jacobian of the Elman RNN, the product of
+step Jacobians, the bound on error flow, and gradient-norm clipping."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lstm_course import diagnostics
+from lstm_course.exercises.compare import SubmissionError, to_array
+from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
+from lstm_course.reference.clipping_np import clip_by_global_norm
+
+
+def _orthogonal(rng, size):
+    q, r = np.linalg.qr(rng.normal(size=(size, size)))
+    return q * np.sign(np.diag(r))
+
+
+# --- ch02.step_jacobian -----------------------------------------------------
+
+def _jacobian_case(batch, saturated=False):
+    def make(rng):
+        units = 4
+        w_hh = rng.normal(0, 0.8, (units, units))  # not symmetric
+        a = rng.normal(0, 6.0 if saturated else 0.7, (batch, units))
+        return {"h_t": np.tanh(a), "W_hh": w_hh}
+    return make
+
+
+def _run_step_jacobian(fn, inputs):
+    value = fn(inputs["h_t"], inputs["W_hh"])
+    return {"J": to_array(value, "step_jacobian's return value")}
+
+
+def _ref_step_jacobian(inputs):
+    # J[b, i, j] = dh_t[b, i] / dh_{t-1}[b, j] = (1 - h_t[b, i]^2) W_hh[j, i]
+    derivative = 1.0 - inputs["h_t"] ** 2
+    return {"J": derivative[:, :, None] * inputs["W_hh"].T[None]}
+
+
+JACOBIAN_HINT = ("h_t = tanh(a_t) with a_t = ... + h_prev @ W_hh, so "
+                 "da_t[i]/dh_prev[j] = W_hh[j, i]: J = diag(1 - h_t**2) @ "
+                 "W_hh.T, one (H, H) matrix per row of the batch.")
+
+register(Exercise(
+    id="ch02.step_jacobian",
+    title="the Jacobian of one Elman RNN step",
+    points=2,
+    kind="function",
+    signature="step_jacobian(h_t, W_hh)",
+    parameters=("h_t", "W_hh"),
+    cases=(Case("one example", _jacobian_case(1)),
+           Case("a batch of 5", _jacobian_case(5)),
+           Case("saturated units", _jacobian_case(3, saturated=True))),
+    subchecks=(
+        SubCheck("one example", "one example", ("J",), 0.4, JACOBIAN_HINT),
+        SubCheck("a batch of 5", "a batch of 5", ("J",), 0.3,
+                 "Return shape (B, H, H): J[b] belongs to row b of h_t; "
+                 "broadcast (1 - h_t**2)[:, :, None] against W_hh.T."),
+        SubCheck("saturated units pass almost nothing back",
+                 "saturated units", ("J",), 0.3,
+                 "Where |h_t| is close to 1, tanh' = 1 - h_t**2 is close to "
+                 "0: that row of J must be close to 0 too."),
+    ),
+    run=_run_step_jacobian,
+    reference=_ref_step_jacobian,
+    references=("lstm_course.diagnostics",),
+))
+
+
+# --- ch02.jacobian_product --------------------------------------------------
+
+def _product_case(steps):
+    def make(rng):
+        return {"jacobians": rng.normal(0, 0.6, (2, steps, 3, 3))}
+    return make
+
+
+def _run_jacobian_product(fn, inputs):
+    value = fn(inputs["jacobians"])
+    return {"P": to_array(value, "jacobian_product's return value")}
+
+
+def _ref_jacobian_product(inputs):
+    return {"P": diagnostics.jacobian_product(inputs["jacobians"])}
+
+
+register(Exercise(
+    id="ch02.jacobian_product",
+    title="the Jacobian over many steps",
+    points=3,
+    kind="function",
+    signature="jacobian_product(jacobians)",
+    parameters=("jacobians",),
+    cases=(Case("one step", _product_case(1)),
+           Case("four steps", _product_case(4)),
+           Case("no steps", _product_case(0))),
+    subchecks=(
+        SubCheck("one step: the step's own Jacobian", "one step", ("P",),
+                 0.2, "With T = 1 the product is jacobians[:, 0]; keep the "
+                      "batch axis: the result is (B, S, S)."),
+        SubCheck("four steps, in the right order", "four steps", ("P",), 0.5,
+                 "dh_T/dh_0 = J_T @ ... @ J_2 @ J_1: a later step multiplies "
+                 "from the left (product = jacobians[:, t] @ product), and "
+                 "matrix products do not commute."),
+        SubCheck("no steps: the identity", "no steps", ("P",), 0.3,
+                 "dh_0/dh_0 is the identity: start the product from "
+                 "np.eye(S) for every row of the batch, not from J_1."),
+    ),
+    run=_run_jacobian_product,
+    reference=_ref_jacobian_product,
+    references=("lstm_course.diagnostics",),
+))
+
+
+# --- ch02.error_flow_bound --------------------------------------------------
+
+def _bound_case(kind):
+    def make(rng):
+        lags = np.arange(0, 12)
+        if kind == "orthogonal":
+            w = rng.uniform(0.6, 1.8) * _orthogonal(rng, 5)
+            gamma = 1.0
+        elif kind == "random":
+            # Non-normal: sigma_max differs from the spectral radius and
+            # from the largest entry.
+            w = rng.normal(0, 0.5, (5, 5)) + np.triu(rng.normal(0, 1.0,
+                                                                (5, 5)), 1)
+            gamma = 1.0
+        else:
+            w = rng.normal(0, 1.5, (4, 4))
+            gamma = 0.25
+        return {"W_hh": w, "gamma": np.float64(gamma), "lags": lags}
+    return make
+
+
+def _run_bound(fn, inputs):
+    value = fn(inputs["W_hh"], float(inputs["gamma"]), inputs["lags"].copy())
+    return {"bound": to_array(value, "error_flow_bound's return value")}
+
+
+def _ref_bound(inputs):
+    return {"bound": diagnostics.error_flow_bound(
+        inputs["W_hh"], float(inputs["gamma"]), inputs["lags"])}
+
+
+register(Exercise(
+    id="ch02.error_flow_bound",
+    title="the bound on the error that flows back",
+    points=2,
+    kind="function",
+    signature="error_flow_bound(W_hh, gamma, lags)",
+    parameters=("W_hh", "gamma", "lags"),
+    cases=(Case("a scaled orthogonal W_hh", _bound_case("orthogonal")),
+           Case("a non-normal W_hh", _bound_case("random")),
+           Case("sigmoid units", _bound_case("sigmoid"))),
+    subchecks=(
+        SubCheck("a scaled orthogonal W_hh", "a scaled orthogonal W_hh",
+                 ("bound",), 0.3,
+                 "Return one bound per lag: (sigma_max * gamma) ** lags, an "
+                 "array shaped like lags, with 1 at lag 0.", 1e-9, 1e-12),
+        SubCheck("the largest singular value, not an eigenvalue",
+                 "a non-normal W_hh", ("bound",), 0.4,
+                 "sigma_max(W) = np.linalg.norm(W, 2) (or the first value "
+                 "of np.linalg.svd): the spectral radius and the largest "
+                 "entry are smaller, and do not bound every step.",
+                 1e-9, 1e-12),
+        SubCheck("sigmoid units: gamma = 1/4", "sigmoid units", ("bound",),
+                 0.3, "Multiply sigma_max by gamma before raising to the "
+                      "power of the lag.", 1e-9, 1e-12),
+    ),
+    run=_run_bound,
+    reference=_ref_bound,
+    references=("lstm_course.diagnostics",),
+))
+
+
+# --- ch02.clip_gradient_norm -------------------------------------------------
+
+GRAD_NAMES = ("g0", "g1", "g2")
+
+
+def _clip_case(scale):
+    def make(rng):
+        shapes = ((3, 4), (4,), (2, 2))
+        grads = {name: scale * rng.normal(size=shape)
+                 for name, shape in zip(GRAD_NAMES, shapes)}
+        return {**grads, "threshold": np.float64(rng.uniform(0.5, 2.0))}
+    return make
+
+
+def _run_clip(fn, inputs):
+    grads = [inputs[name] for name in GRAD_NAMES]
+    value = fn(grads, float(inputs["threshold"]))
+    if not isinstance(value, (list, tuple)) or len(value) != len(grads):
+        raise SubmissionError(
+            "clip_gradient_norm must return a list with one array per "
+            f"gradient ({len(grads)}), got a {type(value).__name__}"
+            + (f" of length {len(value)}"
+               if isinstance(value, (list, tuple)) else ""))
+    out = {name: to_array(item, f"clipped gradient {i}")
+           for i, (name, item) in enumerate(zip(GRAD_NAMES, value))}
+    # grads are the produce-side copies: changed only if fn mutated them.
+    out.update({name + "_after": grads[i]
+                for i, name in enumerate(GRAD_NAMES)})
+    return out
+
+
+def _ref_clip(inputs):
+    grads = [inputs[name] for name in GRAD_NAMES]
+    clipped = clip_by_global_norm(grads, float(inputs["threshold"]))
+    return {**dict(zip(GRAD_NAMES, clipped)),
+            **{name + "_after": inputs[name] for name in GRAD_NAMES}}
+
+
+register(Exercise(
+    id="ch02.clip_gradient_norm",
+    title="gradient-norm clipping",
+    points=3,
+    kind="function",
+    signature="clip_gradient_norm(grads, threshold)",
+    parameters=("grads", "threshold"),
+    cases=(Case("a small gradient", _clip_case(0.05)),
+           Case("a large gradient", _clip_case(10.0)),
+           Case("a zero gradient", _clip_case(0.0))),
+    subchecks=(
+        SubCheck("a small gradient is left alone", "a small gradient",
+                 GRAD_NAMES, 0.25,
+                 "Below the threshold, return the gradients unchanged."),
+        SubCheck("a large gradient: global norm capped, direction kept",
+                 "a large gradient", GRAD_NAMES, 0.35,
+                 "Take one norm over all arrays together, "
+                 "sqrt(sum of every squared entry); if it is >= threshold, "
+                 "scale every array by threshold / norm."),
+        SubCheck("a zero gradient stays zero (no NaN)", "a zero gradient",
+                 GRAD_NAMES, 0.2,
+                 "A zero gradient has norm 0: do not divide by it."),
+        SubCheck("the gradients passed in are not changed",
+                 "a large gradient", tuple(n + "_after" for n in GRAD_NAMES),
+                 0.2, "Return new arrays (g * factor), do not scale the "
+                      "caller's arrays in place (g *= factor).", 0.0, 0.0),
+    ),
+    run=_run_clip,
+    reference=_ref_clip,
+    references=("lstm_course.reference.clipping_np",),
+))
