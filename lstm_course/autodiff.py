@@ -48,7 +48,9 @@ def gradient(function: Callable, x) -> np.ndarray:
     import torch
 
     x = x.detach().requires_grad_(True)
-    (grad,) = torch.autograd.grad(function(x).sum(), x, allow_unused=True)
+    value = function(x).sum()
+    grad = torch.autograd.grad(value, x, allow_unused=True)[0] \
+        if value.requires_grad else None  # None: value does not depend on x
     return np.zeros(tuple(x.shape), np.float32) if grad is None \
         else grad.detach().cpu().numpy()
 

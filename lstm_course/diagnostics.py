@@ -88,13 +88,18 @@ def error_flow_bound(kernel, gamma: float, lags) -> np.ndarray:
     return (spectral_norm(kernel) * gamma) ** lags.astype(np.float64)
 
 
-def jacobian_product(jacobians) -> np.ndarray:
-    r"""``J_T J_{T-1} ... J_1`` for step Jacobians ``(B, T, S, S)`` in time
-    order: ``d s_T / d s_0``, ``(B, S, S)``; the identity when T = 0."""
+def _step_stack(jacobians) -> np.ndarray:
     jacobians = np.asarray(jacobians, np.float64)
     if jacobians.ndim != 4 or jacobians.shape[2] != jacobians.shape[3]:
         raise ValueError("jacobians must have shape (batch, steps, S, S), "
                          f"got {jacobians.shape}")
+    return jacobians
+
+
+def jacobian_product(jacobians) -> np.ndarray:
+    r"""``J_T J_{T-1} ... J_1`` for step Jacobians ``(B, T, S, S)`` in time
+    order: ``d s_T / d s_0``, ``(B, S, S)``; the identity when T = 0."""
+    jacobians = _step_stack(jacobians)
     batch, steps, size, _ = jacobians.shape
     product = np.broadcast_to(np.eye(size), (batch, size, size)).copy()
     for t in range(steps):
@@ -108,7 +113,7 @@ def lag_norms(jacobians) -> np.ndarray:
     Built from the step Jacobians ``(B, T, S, S)`` by multiplying from the
     last step backwards, so all T + 1 products cost T matrix products.
     """
-    jacobians = np.asarray(jacobians, np.float64)
+    jacobians = _step_stack(jacobians)
     batch, steps, size, _ = jacobians.shape
     product = np.broadcast_to(np.eye(size), (batch, size, size)).copy()
     norms = [np.linalg.norm(product, ord=2, axis=(1, 2))]
@@ -133,15 +138,15 @@ def log_slope(values, lags=None) -> float:
 
 # --- the Elman RNN in NumPy: the explicit product -----------------------------
 
-_DERIVATIVES = {
-    "tanh": lambda a: 1.0 - np.tanh(a) ** 2,
-    "sigmoid": lambda a: (s := 1.0 / (1.0 + np.exp(-a))) * (1.0 - s),
-    "linear": np.ones_like,
-}
+def _sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+# name: (f, f')
 _ACTIVATIONS = {
-    "tanh": np.tanh,
-    "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a)),
-    "linear": lambda a: a,
+    "tanh": (np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
+    "sigmoid": (_sigmoid, lambda a: _sigmoid(a) * (1.0 - _sigmoid(a))),
+    "linear": (lambda a: a, np.ones_like),
 }
 
 
@@ -151,13 +156,14 @@ def elman_step_jacobians(x, h0, params, activation="tanh") -> np.ndarray:
     if activation not in _ACTIVATIONS:
         raise ValueError(f"activation must be one of "
                          f"{', '.join(_ACTIVATIONS)}, got {activation!r}")
+    f, f_prime = _ACTIVATIONS[activation]
     x, h = np.asarray(x, np.float64), np.asarray(h0, np.float64)
     w_hh = np.asarray(params["W_hh"], np.float64)
     steps = []
     for t in range(x.shape[1]):
-        a = x[:, t] @ params["W_xh"] + h @ w_hh + params["b_h"]
-        h = _ACTIVATIONS[activation](a)
-        steps.append(_DERIVATIVES[activation](a)[:, :, None] * w_hh.T)
+        a = x[:, t] @ params["W_xh"] + h @ w_hh + params["b_h"]  # (B, H)
+        h = f(a)
+        steps.append(f_prime(a)[:, :, None] * w_hh.T)  # (B, H, H)
     if not steps:
         return np.zeros((x.shape[0], 0, w_hh.shape[0], w_hh.shape[0]))
     return np.stack(steps, axis=1)

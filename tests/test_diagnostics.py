@@ -162,6 +162,7 @@ def test_error_flow_bound_values():
     (lambda: d.error_flow_bound(np.eye(2), 1.0, [1, -1]), "lags"),
     (lambda: d.error_flow_bound(np.eye(2), float("nan"), [1]), "gamma"),
     (lambda: d.jacobian_product(np.zeros((2, 3, 3))), "batch, steps"),
+    (lambda: d.lag_norms(np.zeros((2, 1, 3, 2))), "batch, steps"),
     (lambda: d.log_slope([1.0]), "two values"),
     (lambda: d.log_slope([1.0, 0.0]), "> 0"),
     (lambda: d.elman_step_jacobians(np.zeros((1, 1, 1)), np.zeros((1, 1)),
