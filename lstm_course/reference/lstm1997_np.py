@@ -1,0 +1,229 @@
+r"""The original LSTM (Hochreiter & Schmidhuber, "Long Short-Term Memory",
+Neural Computation 9(8), 1997) in NumPy, float64: forward pass, truncated
+and full backpropagation through time, and the paper's online RTRL-style
+gradient (its appendix A.1).
+
+A layer has ``blocks`` memory cell blocks of ``k`` cells each
+(C = blocks * k cells); the cells of block j share one input gate and one
+output gate. With h_{t-1} the cell outputs of the previous step (the
+recurrent input) and j(c) the block of cell c:
+
+.. math::
+
+    y^{in}_j(t) = f(x_t W_{xi} + h_{t-1} W_{hi} + b_i)_j, \quad
+    y^{out}_j(t) = f(x_t W_{xo} + h_{t-1} W_{ho} + b_o)_j
+
+    net_c(t) = x_t W_{xc} + h_{t-1} W_{hc} + b_c
+
+    s_c(t) = s_c(t-1) + y^{in}_{j(c)}(t)\, g(net_c(t)), \quad s_c(0) = 0
+
+    h_c(t) = y^c(t) = y^{out}_{j(c)}(t)\, h(s_c(t))
+
+with f the logistic sigmoid, ``g(x) = 4 f(x) - 2`` in [-2, 2] and
+``h(x) = 2 f(x) - 1`` in [-1, 1]. There is no forget gate: the state's
+self-connection is fixed at 1.0, the constant error carousel (CEC).
+
+**Truncated gradient** (the paper's): the derivatives of net_i, net_o and
+net_c with respect to h_{t-1} are set to zero, so error reaching a gate or
+a cell input changes its weights but goes no further back in time; only
+s_c carries error back, with factor 1.
+
+Shapes are batch-major: x is (B, T, D), states are (B, T, C). Parameters
+are a dict keyed like the modern LSTM's references (``W_xi``, ``W_hi``,
+``b_i``; ``W_xo``, ``W_ho``, ``b_o``; ``W_xc``, ``W_hc``, ``b_c``), with
+gate columns per block (B_k = blocks) and cell columns per cell. Chapter 03.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+PARAM_NAMES = ("W_xi", "W_hi", "b_i", "W_xo", "W_ho", "b_o",
+               "W_xc", "W_hc", "b_c")
+
+
+def sigmoid(x):
+    """``f(x) = 1 / (1 + e^-x)``, computed without overflow."""
+    x = np.asarray(x, np.float64)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def squash_g(x):
+    """The cell input squashing ``g(x) = 4 f(x) - 2``, in [-2, 2]."""
+    return 4.0 * sigmoid(x) - 2.0
+
+
+def squash_h(x):
+    """The cell output squashing ``h(x) = 2 f(x) - 1``, in [-1, 1]."""
+    return 2.0 * sigmoid(x) - 1.0
+
+
+def cells_per_block(params) -> int:
+    """k = C / blocks, read off the shapes of ``b_c`` and ``b_i``."""
+    blocks, cells = len(params["b_i"]), len(params["b_c"])
+    if blocks == 0 or cells % blocks:
+        raise ValueError(f"{cells} cells do not split into {blocks} blocks")
+    return cells // blocks
+
+
+def to_cells(gate, k):
+    """A per-block gate value ``(B, blocks)`` for each of its k cells:
+    ``(B, blocks * k)``."""
+    return np.repeat(gate, k, axis=-1)
+
+
+def per_block(cells, k):
+    """Sum a per-cell quantity ``(B, C)`` over the cells of each block."""
+    return cells.reshape(*cells.shape[:-1], -1, k).sum(axis=-1)
+
+
+def init_params(rng: np.random.Generator, input_dim: int, blocks: int,
+                k: int = 1, weight_range: float = 0.1):
+    """Weights uniform in [-weight_range, weight_range] (the paper's init)."""
+    cells = blocks * k
+    shapes = {"W_xi": (input_dim, blocks), "W_hi": (cells, blocks),
+              "b_i": (blocks,), "W_xo": (input_dim, blocks),
+              "W_ho": (cells, blocks), "b_o": (blocks,),
+              "W_xc": (input_dim, cells), "W_hc": (cells, cells),
+              "b_c": (cells,)}
+    return {name: rng.uniform(-weight_range, weight_range, shape)
+            for name, shape in shapes.items()}
+
+
+def _net(x_t, h_prev, params, gate):
+    return x_t @ params["W_x" + gate] + h_prev @ params["W_h" + gate] \
+        + params["b_" + gate]
+
+
+def step_forward(x_t, h_prev, s_prev, params):
+    """One step: ``(h_t, s_t, cache)`` from x_t (B, D), h_{t-1} and
+    s_{t-1} (B, C)."""
+    k = cells_per_block(params)
+    i = sigmoid(_net(x_t, h_prev, params, "i"))  # (B, blocks)
+    o = sigmoid(_net(x_t, h_prev, params, "o"))  # (B, blocks)
+    net_c = _net(x_t, h_prev, params, "c")  # (B, C)
+    g = squash_g(net_c)
+    s = s_prev + to_cells(i, k) * g  # the CEC: self-connection 1.0
+    hs = squash_h(s)
+    h = to_cells(o, k) * hs
+    cache = {"x_t": x_t, "h_prev": h_prev, "i": i, "o": o, "g": g,
+             "s": s, "hs": hs}
+    return h, s, cache
+
+
+def step_backward(dh_t, ds_t, cache, params, truncated=True):
+    """Back through one step, mirroring :func:`step_forward`.
+
+    Args:
+        dh_t: dL/dh_t (B, C): everything that reaches h_t.
+        ds_t: dL/ds_t (B, C) from later steps (the CEC's carry).
+        cache, params: from the forward step.
+        truncated: if True, nothing flows to h_{t-1} (the paper's rule).
+
+    Returns:
+        ``(dx_t, dh_prev, ds_prev, grads)``.
+    """
+    k = cells_per_block(params)
+    i, o, g, hs = cache["i"], cache["o"], cache["g"], cache["hs"]
+    d_net_o = per_block(dh_t * hs, k) * o * (1 - o)
+    ds = ds_t + dh_t * to_cells(o, k) * (1 + hs) * (1 - hs) / 2  # h'(s)
+    d_net_i = per_block(ds * g, k) * i * (1 - i)
+    d_net_c = ds * to_cells(i, k) * (2 + g) * (2 - g) / 4  # g'(net_c)
+    grads, dx_t, dh_prev = {}, 0.0, 0.0
+    for gate, d_net in (("i", d_net_i), ("o", d_net_o), ("c", d_net_c)):
+        grads["W_x" + gate] = cache["x_t"].T @ d_net
+        grads["W_h" + gate] = cache["h_prev"].T @ d_net
+        grads["b_" + gate] = d_net.sum(axis=0)
+        dx_t = dx_t + d_net @ params["W_x" + gate].T
+        dh_prev = dh_prev + d_net @ params["W_h" + gate].T
+    if truncated:
+        dh_prev = np.zeros_like(cache["h_prev"])
+    return dx_t, dh_prev, ds, grads
+
+
+def forward(x, params, h0=None, s0=None):
+    """All outputs and states ``(h (B, T, C), s (B, T, C), caches)``;
+    h0 and s0 default to zero, as at the start of every sequence in the
+    paper."""
+    batch, cells = x.shape[0], len(params["b_c"])
+    h = np.zeros((batch, cells)) if h0 is None else h0
+    s = np.zeros((batch, cells)) if s0 is None else s0
+    hs, ss, caches = [], [], []
+    for t in range(x.shape[1]):
+        h, s, cache = step_forward(x[:, t], h, s, params)
+        hs.append(h)
+        ss.append(s)
+        caches.append(cache)
+    return np.stack(hs, axis=1), np.stack(ss, axis=1), caches
+
+
+def bptt(dh, caches, params, truncated=True):
+    """Backpropagation through time for direct output gradients dh
+    (B, T, C): ``(dx (B, T, D), dh0, ds0, grads)``. With
+    ``truncated=True`` this is the paper's truncated gradient."""
+    grads = {name: np.zeros_like(value) for name, value in params.items()}
+    carry_h = np.zeros_like(dh[:, 0])
+    carry_s = np.zeros_like(dh[:, 0])
+    dx = []
+    for t in reversed(range(dh.shape[1])):
+        dx_t, carry_h, carry_s, step = step_backward(
+            dh[:, t] + carry_h, carry_s, caches[t], params, truncated)
+        dx.append(dx_t)
+        for name in grads:
+            grads[name] += step[name]
+    return np.stack(dx[::-1], axis=1), carry_h, carry_s, grads
+
+
+def rtrl_gradients(x, dh, params):
+    """The truncated gradient computed online, as in the paper's appendix.
+
+    Walks forward once. For every cell it carries the partial derivatives
+    of s_c(t) with respect to its cell-input weights and its block's
+    input-gate weights (the CEC's sensitivities); the error dh[:, t] that
+    reaches the outputs at step t is turned into weight changes at once:
+    through those sensitivities for the cell input and input gate, and
+    locally for the output gate. O(number of weights) work per step, and
+    nothing is stored from earlier steps.
+
+    Returns the same ``grads`` as ``bptt(..., truncated=True)``.
+    """
+    k = cells_per_block(params)
+    batch, steps, _ = x.shape
+    cells = len(params["b_c"])
+    h, s = np.zeros((batch, cells)), np.zeros((batch, cells))
+    grads = {name: np.zeros_like(value) for name, value in params.items()}
+    sens = None  # ds_c/dw for w feeding the cell input and the input gate
+    for t in range(steps):
+        x_t, h_prev = x[:, t], h
+        h, s, cache = step_forward(x_t, h_prev, s, params)
+        i, o, g, hs = cache["i"], cache["o"], cache["g"], cache["hs"]
+        # Truncation: h_prev counts as a constant input of the nets.
+        local_c = to_cells(i, k) * (2 + g) * (2 - g) / 4  # (B, C)
+        local_i = g * to_cells(i * (1 - i), k)  # (B, C)
+        sources = {"x": x_t, "h": h_prev}
+        step_sens = {}
+        for gate, local in (("c", local_c), ("i", local_i)):
+            for src, values in sources.items():
+                step_sens[f"W_{src}{gate}"] = values[:, :, None] \
+                    * local[:, None, :]  # (B, inputs, C)
+            step_sens["b_" + gate] = local
+        sens = step_sens if sens is None else {
+            name: sens[name] + value for name, value in step_sens.items()}
+        e_s = dh[:, t] * to_cells(o, k) * (1 + hs) * (1 - hs) / 2  # (B, C)
+        _accumulate(grads, sens, e_s, k)
+        d_net_o = per_block(dh[:, t] * hs, k) * o * (1 - o)
+        grads["W_xo"] += x_t.T @ d_net_o
+        grads["W_ho"] += h_prev.T @ d_net_o
+        grads["b_o"] += d_net_o.sum(axis=0)
+    return grads
+
+
+def _accumulate(grads, sens, e_s, k):
+    """Weight changes from the error at the states, e_s (B, C)."""
+    for name in ("W_xc", "W_hc"):
+        grads[name] += np.einsum("buc,bc->uc", sens[name], e_s)
+    grads["b_c"] += np.einsum("bc,bc->c", sens["b_c"], e_s)
+    for name in ("W_xi", "W_hi"):  # a block's gate: sum over its cells
+        grads[name] += per_block(np.einsum("buc,bc->uc", sens[name], e_s), k)
+    grads["b_i"] += per_block(np.einsum("bc,bc->c", sens["b_i"], e_s), k)

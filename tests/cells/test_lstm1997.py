@@ -1,0 +1,157 @@
+"""LSTM1997Cell against the NumPy reference: outputs, the three truncated
+gradients (reference BPTT, online RTRL, Keras autodiff), full BPTT, block
+sharing, initialisation options, the Keras contract and bad arguments."""
+
+import keras
+import numpy as np
+import pytest
+
+from lstm_course import diagnostics
+from lstm_course.cells import LSTM1997Cell, packed_weights
+from lstm_course.gradcheck import relative_error
+from lstm_course.reference import lstm1997_np as L
+from tests.helpers import check_cell_contract, gradients
+
+
+def layer_and_problem(truncated=True, blocks=2, k=3, dtype="float64", seed=0):
+    rng = np.random.default_rng(seed)
+    params = L.init_params(rng, 3, blocks, k, weight_range=0.5)
+    cell = LSTM1997Cell(blocks, cells_per_block=k, truncated=truncated,
+                        dtype=dtype)
+    layer = keras.layers.RNN(cell, return_sequences=True, dtype=dtype)
+    layer.build((None, 7, 3))
+    cell.set_weights(packed_weights(params))
+    x = rng.normal(size=(4, 7, 3))
+    targets = rng.normal(size=(4, 7, blocks * k))
+    return cell, layer, params, x, targets
+
+
+def keras_gradients(layer, cell, x, targets):
+    dtype = cell.compute_dtype
+
+    def loss():
+        out = layer(x.astype(dtype))
+        return 0.5 * keras.ops.sum((out - targets.astype(dtype)) ** 2)
+
+    return dict(zip(("kernel", "recurrent_kernel", "bias"),
+                    gradients(loss, cell.trainable_weights)))
+
+
+def packed(grads):
+    return dict(zip(("kernel", "recurrent_kernel", "bias"),
+                    packed_weights(grads)))
+
+
+@pytest.mark.parametrize("dtype, atol", [("float64", 1e-12),
+                                         ("float32", 1e-5)])
+def test_outputs_equal_the_reference(dtype, atol):
+    _, layer, params, x, _ = layer_and_problem(dtype=dtype)
+    h, _, _ = L.forward(x, params)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(layer(x.astype(dtype))), h, atol=atol)
+
+
+@pytest.mark.parametrize("blocks, k", [(1, 1), (2, 3)])
+def test_three_truncated_gradients_agree(blocks, k):
+    cell, layer, params, x, targets = layer_and_problem(blocks=blocks, k=k)
+    h, _, caches = L.forward(x, params)
+    _, _, _, bptt = L.bptt(h - targets, caches, params, truncated=True)
+    rtrl = L.rtrl_gradients(x, h - targets, params)
+    autodiff = keras_gradients(layer, cell, x, targets)
+    for name, value in autodiff.items():
+        assert relative_error(value, packed(bptt)[name]) < 1e-6, name
+        assert relative_error(value, packed(rtrl)[name]) < 1e-6, name
+
+
+def test_full_bptt_gradient_equals_the_reference():
+    cell, layer, params, x, targets = layer_and_problem(truncated=False)
+    h, _, caches = L.forward(x, params)
+    _, _, _, full = L.bptt(h - targets, caches, params, truncated=False)
+    for name, value in keras_gradients(layer, cell, x, targets).items():
+        assert relative_error(value, packed(full)[name]) < 1e-6, name
+
+
+def test_truncation_leaves_only_the_cec_as_a_path_back():
+    cell, _, _, x, _ = layer_and_problem(dtype="float32")
+    jacobian = diagnostics.cell_state_jacobian(cell, x[:, :5])
+    c = cell.units  # states [h, s]: rows are d(h_T, s_T), columns h_0, s_0
+    np.testing.assert_array_equal(jacobian[:, :, :c], 0.0)
+    np.testing.assert_allclose(jacobian[:, c:, c:],
+                               np.broadcast_to(np.eye(c), (4, c, c)),
+                               atol=1e-6)
+    full = LSTM1997Cell(2, cells_per_block=3, truncated=False)
+    full.build((None, 3))
+    full.set_weights(cell.get_weights())
+    assert np.abs(diagnostics.cell_state_jacobian(full, x[:, :5])
+                  [:, :, :c]).max() > 1e-4
+
+
+def test_cells_of_a_block_see_the_same_gate_values():
+    cell, layer, params, x, _ = layer_and_problem(blocks=2, k=3)
+    for name in ("W_xc", "W_hc", "b_c"):  # equal cell-input weights per block
+        params[name] = np.repeat(params[name][..., ::3], 3, axis=-1)
+    cell.set_weights(packed_weights(params))
+    h = keras.ops.convert_to_numpy(layer(x))
+    np.testing.assert_allclose(h[..., 0:3], h[..., 0:1].repeat(3, -1),
+                               atol=1e-14)
+    np.testing.assert_allclose(h[..., 3:6], h[..., 3:4].repeat(3, -1),
+                               atol=1e-14)
+    assert not np.allclose(h[..., 0], h[..., 3])
+
+
+def test_split_and_packed_weights_are_inverse():
+    cell, _, params, _, _ = layer_and_problem()
+    for name, value in cell.split_weights().items():
+        np.testing.assert_array_equal(value, params[name])
+
+
+def test_initialisation_options():
+    keras.utils.set_random_seed(0)
+    cell = LSTM1997Cell(2, cells_per_block=2, weight_range=0.2,
+                        input_gate_bias=[-3, -6], output_gate_bias=-1)
+    cell.build((None, 5))
+    params = cell.split_weights()
+    np.testing.assert_allclose(params["b_i"], [-3, -6])
+    np.testing.assert_allclose(params["b_o"], [-1, -1])
+    for name in ("W_xi", "W_hi", "W_xc", "W_hc", "W_xo", "W_ho", "b_c"):
+        assert np.abs(params[name]).max() <= 0.2, name
+        assert np.abs(params[name]).max() > 0.05, name
+    zeros = LSTM1997Cell(1, kernel_initializer="zeros")
+    zeros.build((None, 2))
+    assert np.all(zeros.split_weights()["W_xc"] == 0)
+
+
+def test_config_round_trip_keeps_the_options():
+    cell = LSTM1997Cell(3, cells_per_block=2, truncated=False,
+                        weight_range=0.2, input_gate_bias=[-1, -2, -3],
+                        output_gate_bias=-2, recurrent_initializer="zeros")
+    clone = LSTM1997Cell.from_config(cell.get_config())
+    assert clone.get_config() == cell.get_config()
+    assert clone.truncated is False and clone.output_gate_bias == [-2.0] * 3
+
+
+@pytest.mark.parametrize("truncated", [True, False])
+def test_keras_contract_and_keras_file_round_trip(truncated, tmp_path):
+    check_cell_contract(lambda: LSTM1997Cell(2, cells_per_block=2,
+                                             truncated=truncated,
+                                             input_gate_bias=[-1, -2]),
+                        tmp_path)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"blocks": 0}, "blocks must be a positive integer"),
+    ({"blocks": -2}, "blocks"),
+    ({"blocks": 1.5}, "blocks"),
+    ({"blocks": True}, "blocks"),
+    ({"blocks": 2, "cells_per_block": 0}, "cells_per_block"),
+    ({"blocks": 2, "weight_range": 0}, "weight_range"),
+    ({"blocks": 2, "weight_range": "0.1"}, "weight_range"),
+    ({"blocks": 2, "input_gate_bias": [-1, -2, -3]},
+     "input_gate_bias must be a number or a list of 2"),
+    ({"blocks": 2, "output_gate_bias": "low"}, "output_gate_bias"),
+    ({"blocks": 2, "kernel_initializer": "paper-ish"},
+     "kernel_initializer: unknown initializer 'paper-ish'"),
+])
+def test_bad_arguments_are_refused_with_a_reason(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        LSTM1997Cell(**kwargs)
