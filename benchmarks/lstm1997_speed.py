@@ -59,12 +59,20 @@ def main(argv=None) -> int:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--inter-op-threads", type=int, default=None,
+                        help="TensorFlow inter-op threads (default: TF's)")
     parser.add_argument("--out", type=Path,
                         default=ROOT / "benchmarks/results/lstm1997_speed.json")
     args = parser.parse_args(argv)
 
     import numpy as np
     from chapter_times import machine
+
+    if args.inter_op_threads is not None:
+        import tensorflow as tf
+
+        tf.config.threading.set_inter_op_parallelism_threads(
+            args.inter_op_threads)
 
     rows = []
     for length in args.lengths:
@@ -90,6 +98,7 @@ def main(argv=None) -> int:
     args.out.write_text(json.dumps({
         "command": " ".join(["python", *sys.argv]), "machine": machine(),
         "date": time.strftime("%Y-%m-%d"), "target_ratio": 0.6,
+        "inter_op_threads": args.inter_op_threads,
         "results": rows}, indent=1) + "\n")
     print(f"wrote {args.out}")
     return 0

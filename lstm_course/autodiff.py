@@ -75,3 +75,36 @@ def batch_jacobian(function: Callable, x, *rows) -> np.ndarray:
     grad = gradient(lambda v: function(v, *repeated) * unit_errors,
                     np.repeat(x, m, axis=0))  # row b * m + i: x[b], e_i
     return grad.reshape(batch, m, n)
+
+
+def variable_gradients(function: Callable, variables) -> list[np.ndarray]:
+    """``d function() / d v`` for each Keras variable v, where ``function``
+    takes no arguments and returns a scalar computed from the variables
+    (e.g. a loss of a layer's output): float NumPy arrays."""
+    backend = _backend()
+    variables = list(variables)
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            value = function()
+        grads = tape.gradient(value, [v.value for v in variables])
+    elif backend == "jax":
+        import jax
+
+        def of_values(values):
+            # Keras reads a JAX variable's value from the stateless scope.
+            with keras.StatelessScope(state_mapping=list(zip(variables,
+                                                             values))):
+                return function()
+
+        grads = jax.grad(of_values)([v.value for v in variables])
+    else:
+        import torch
+
+        value = function()
+        grads = torch.autograd.grad(value, [v.value for v in variables],
+                                    allow_unused=True)
+        grads = [None if g is None else g.detach().cpu() for g in grads]
+    return [np.zeros(v.shape) if g is None else np.asarray(
+        keras.ops.convert_to_numpy(g)) for v, g in zip(variables, grads)]

@@ -123,6 +123,23 @@ def lag_norms(jacobians) -> np.ndarray:
     return np.stack(norms, axis=1)
 
 
+def backpropagate_error(jacobians, error) -> np.ndarray:
+    """The error ``delta_T`` on the last state carried back through step
+    Jacobians ``(B, T, S, S)``: ``delta_{T-q} = delta_T J_T ... J_{T-q+1}``
+    for q = 0..T, as ``(B, T + 1, S)`` indexed by the lag q."""
+    jacobians = _step_stack(jacobians)
+    delta = np.asarray(error, np.float64)
+    if delta.shape != jacobians.shape[:1] + jacobians.shape[2:3]:
+        raise ValueError(f"error must be (batch, S) = "
+                         f"{jacobians.shape[:1] + jacobians.shape[2:3]}, got "
+                         f"{delta.shape}")
+    deltas = [delta]
+    for t in reversed(range(jacobians.shape[1])):
+        delta = np.einsum("bi,bij->bj", delta, jacobians[:, t])
+        deltas.append(delta)
+    return np.stack(deltas, axis=1)
+
+
 def log_slope(values, lags=None) -> float:
     """The least-squares slope of ``ln(values)`` against the lag: the
     per-step rate of growth (> 0) or decay (< 0) of a gradient norm."""

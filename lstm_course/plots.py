@@ -154,3 +154,48 @@ def plot_loss_surface(w, b, loss, ax=None, paths: dict | None = None):
     if paths:
         ax.legend(fontsize=8, loc="lower left")
     return ax
+
+
+def plot_lstm1997_block(cells: int = 2, ax=None):
+    """One memory cell block of the 1997 LSTM: ``cells`` cells sharing one
+    input gate and one output gate; each cell squashes its net input with
+    g, lets the input gate scale it into the CEC (self-connection 1.0),
+    squashes the state with h and lets the output gate scale the result.
+    Introduced in chapter 03."""
+    if cells < 1:
+        raise ValueError(f"cells must be >= 1, got {cells}")
+    ax = _axes(ax, figsize=(8.5, 1.7 * cells + 2.2))
+    top = 1.7 * (cells - 1)
+    gate_y = top + 1.5
+    _node(ax, (1.3, gate_y), "input gate\n$y^{in}=f(net_{in})$",
+          color="#fde2b8")
+    _node(ax, (5.0, gate_y), "output gate\n$y^{out}=f(net_{out})$",
+          color="#fde2b8")
+    for v in range(cells):
+        y = top - 1.7 * v
+        _node(ax, (-0.6, y), "$x_t,\\ h_{t-1}$", color="#f3f3f3")
+        _node(ax, (0.3, y), "$g$")
+        _node(ax, (1.3, y), r"$\times$", shape="circle", color="#ffffff")
+        _node(ax, (2.6, y), f"$s_{{c_{v + 1}}}$", shape="circle",
+              color="#cfe8cf")
+        _node(ax, (3.8, y), "$h$")
+        _node(ax, (5.0, y), r"$\times$", shape="circle", color="#ffffff")
+        _node(ax, (6.3, y), f"$y^{{c_{v + 1}}}$", color="#f3f3f3")
+        for start, end in (((-0.6, y), (0.3, y)), ((0.3, y), (1.3, y)),
+                           ((1.3, y), (2.6, y)), ((2.6, y), (3.8, y)),
+                           ((3.8, y), (5.0, y)), ((5.0, y), (6.3, y))):
+            _arrow(ax, start, end)
+        ax.annotate("", xy=(2.75, y + 0.25), xytext=(2.45, y + 0.25),
+                    arrowprops={"arrowstyle": "-|>", "color": "#2e7d32",
+                                "lw": 1.4,
+                                "connectionstyle": "arc3,rad=-2.2"})
+        ax.text(2.6, y + 0.78, "1.0", ha="center", color="#2e7d32",
+                fontsize=9)
+        _arrow(ax, (1.3, gate_y), (1.3, y), color="#b26a00")
+        _arrow(ax, (5.0, gate_y), (5.0, y), color="#b26a00")
+    ax.set_xlim(-1.2, 6.9)
+    ax.set_ylim(-0.7, gate_y + 0.7)
+    ax.set_axis_off()
+    ax.set_title("A memory cell block of the 1997 LSTM: shared gates, the "
+                 "CEC with self-connection 1.0")
+    return ax

@@ -33,3 +33,17 @@ def test_batch_jacobian_passes_per_row_inputs_along():
     got = autodiff.batch_jacobian(lambda v, s: keras.ops.multiply(v, s), x,
                                   scale)
     np.testing.assert_allclose(got, [2 * np.eye(2), -np.eye(2)])
+
+
+def test_variable_gradients_of_a_dense_layer():
+    layer = keras.layers.Dense(2)
+    x = np.array([[1.0, 2.0, 3.0]], "float32")
+    layer.build((None, 3))
+    unused = keras.Variable(np.ones(2, "float32"))
+    grads = autodiff.variable_gradients(
+        lambda: keras.ops.sum(layer(x) ** 2),
+        [layer.kernel, layer.bias, unused])
+    out = keras.ops.convert_to_numpy(layer(x))
+    np.testing.assert_allclose(grads[0], x.T @ (2 * out), rtol=1e-6)
+    np.testing.assert_allclose(grads[1], 2 * out[0], rtol=1e-6)
+    np.testing.assert_array_equal(grads[2], np.zeros(2))

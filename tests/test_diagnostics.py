@@ -212,3 +212,17 @@ def test_gradient_norm_vs_lag_takes_any_recurrent_layer_or_model(make):
     norms = d.gradient_norm_vs_lag(make(), x)
     assert norms.shape == (3, 5)
     assert np.all(np.isfinite(norms)) and np.all(norms > 0)
+
+
+def test_backpropagate_error_is_the_row_vector_times_the_products():
+    rng = np.random.default_rng(11)
+    jacobians = rng.normal(0, 0.7, (2, 4, 3, 3))
+    error = rng.normal(size=(2, 3))
+    deltas = d.backpropagate_error(jacobians, error)
+    assert deltas.shape == (2, 5, 3)
+    for q in range(5):
+        product = d.jacobian_product(jacobians[:, 4 - q:])
+        np.testing.assert_allclose(deltas[:, q],
+                                   np.einsum("bi,bij->bj", error, product))
+    with pytest.raises(ValueError, match=r"error must be \(batch, S\)"):
+        d.backpropagate_error(jacobians, np.ones(3))

@@ -11,6 +11,7 @@ from lstm_course.plots import (  # noqa: E402
     plot_curves,
     plot_gradient_norms,
     plot_loss_surface,
+    plot_lstm1997_block,
     plot_norms_vs_lag,
     plot_unrolled_rnn,
 )
@@ -27,6 +28,7 @@ from lstm_course.plots import (  # noqa: E402
     lambda ax: plot_loss_surface(*np.meshgrid([0.0, 1.0], [0.0, 1.0]),
                                  np.ones((2, 2)), ax=ax,
                                  paths={"p": [[0.2, 0.2], [0.5, 0.6]]}),
+    lambda ax: plot_lstm1997_block(3, ax=ax),
 ])
 def test_helpers_draw_on_the_given_axes_and_return_it(draw):
     fig, ax = plt.subplots()
@@ -68,3 +70,8 @@ def test_activation_derivatives_peak_at_their_gamma():
     assert max(tanh_line.get_ydata()) == 1.0
     assert max(sigmoid_line.get_ydata()) == 0.25
     plt.close(ax.figure)
+
+
+def test_lstm1997_block_needs_a_cell():
+    with pytest.raises(ValueError, match="cells"):
+        plot_lstm1997_block(0)

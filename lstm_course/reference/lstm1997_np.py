@@ -175,46 +175,77 @@ def bptt(dh, caches, params, truncated=True):
     return np.stack(dx[::-1], axis=1), carry_h, carry_s, grads
 
 
+SENSITIVITY_NAMES = ("W_xc", "W_hc", "b_c", "W_xi", "W_hi", "b_i")
+
+
+def rtrl_zero_sensitivities(batch, input_dim, cells):
+    """ds_c/dw = 0 for every weight w, as at s_c(0) = 0."""
+    shapes = {"W_x": (batch, input_dim, cells), "W_h": (batch, cells, cells),
+              "b_": (batch, cells)}
+    return {name: np.zeros(shapes[name[:-1]]) for name in SENSITIVITY_NAMES}
+
+
+def rtrl_step(sens, cache, params):
+    r"""Carry the CEC's sensitivities one step forward (the paper's
+    appendix A.1, with the truncation: h_{t-1} counts as a constant input).
+
+    For cell c with cell input weights w_cu and its block's input-gate
+    weights w_iu (u a source: x_t or h_{t-1}, or 1 for the bias):
+
+    .. math::
+
+        \frac{\partial s_c(t)}{\partial w_{cu}}
+            = \frac{\partial s_c(t-1)}{\partial w_{cu}}
+            + y^{in}(t)\, g'(net_c(t))\, u(t), \qquad
+        \frac{\partial s_c(t)}{\partial w_{iu}}
+            = \frac{\partial s_c(t-1)}{\partial w_{iu}}
+            + g(net_c(t))\, f'(net_{in}(t))\, u(t)
+
+    ``sens[name]`` is (B, sources, C) for a weight matrix (entry [b, u, c]:
+    ds_c/dw for cell c's own weight from source u: its cell-input column,
+    or its block's gate column) and (B, C) for a bias.
+    """
+    k = cells_per_block(params)
+    i, g = cache["i"], cache["g"]
+    local = {"c": to_cells(i, k) * (2 + g) * (2 - g) / 4,  # y_in g'(net_c)
+             "i": g * to_cells(i * (1 - i), k)}  # g(net_c) f'(net_in)
+    sources = {"W_x": cache["x_t"], "W_h": cache["h_prev"]}
+    new = {}
+    for gate, factor in local.items():
+        for kind, values in sources.items():
+            new[kind + gate] = sens[kind + gate] \
+                + values[:, :, None] * factor[:, None, :]
+        new["b_" + gate] = sens["b_" + gate] + factor
+    return new
+
+
 def rtrl_gradients(x, dh, params):
     """The truncated gradient computed online, as in the paper's appendix.
 
-    Walks forward once. For every cell it carries the partial derivatives
-    of s_c(t) with respect to its cell-input weights and its block's
-    input-gate weights (the CEC's sensitivities); the error dh[:, t] that
-    reaches the outputs at step t is turned into weight changes at once:
-    through those sensitivities for the cell input and input gate, and
-    locally for the output gate. O(number of weights) work per step, and
-    nothing is stored from earlier steps.
+    Walks forward once, carrying the sensitivities of every s_c
+    (:func:`rtrl_step`). The error dh[:, t] that reaches the outputs at
+    step t becomes weight changes at once: through the sensitivities for
+    the cell inputs and input gates, locally for the output gates. Work
+    per step is proportional to the number of weights, and nothing from
+    earlier steps is stored.
 
     Returns the same ``grads`` as ``bptt(..., truncated=True)``.
     """
     k = cells_per_block(params)
-    batch, steps, _ = x.shape
+    batch, steps, input_dim = x.shape
     cells = len(params["b_c"])
     h, s = np.zeros((batch, cells)), np.zeros((batch, cells))
     grads = {name: np.zeros_like(value) for name, value in params.items()}
-    sens = None  # ds_c/dw for w feeding the cell input and the input gate
+    sens = rtrl_zero_sensitivities(batch, input_dim, cells)
     for t in range(steps):
-        x_t, h_prev = x[:, t], h
-        h, s, cache = step_forward(x_t, h_prev, s, params)
-        i, o, g, hs = cache["i"], cache["o"], cache["g"], cache["hs"]
-        # Truncation: h_prev counts as a constant input of the nets.
-        local_c = to_cells(i, k) * (2 + g) * (2 - g) / 4  # (B, C)
-        local_i = g * to_cells(i * (1 - i), k)  # (B, C)
-        sources = {"x": x_t, "h": h_prev}
-        step_sens = {}
-        for gate, local in (("c", local_c), ("i", local_i)):
-            for src, values in sources.items():
-                step_sens[f"W_{src}{gate}"] = values[:, :, None] \
-                    * local[:, None, :]  # (B, inputs, C)
-            step_sens["b_" + gate] = local
-        sens = step_sens if sens is None else {
-            name: sens[name] + value for name, value in step_sens.items()}
+        h, s, cache = step_forward(x[:, t], h, s, params)
+        sens = rtrl_step(sens, cache, params)
+        o, hs = cache["o"], cache["hs"]
         e_s = dh[:, t] * to_cells(o, k) * (1 + hs) * (1 - hs) / 2  # (B, C)
         _accumulate(grads, sens, e_s, k)
         d_net_o = per_block(dh[:, t] * hs, k) * o * (1 - o)
-        grads["W_xo"] += x_t.T @ d_net_o
-        grads["W_ho"] += h_prev.T @ d_net_o
+        grads["W_xo"] += cache["x_t"].T @ d_net_o
+        grads["W_ho"] += cache["h_prev"].T @ d_net_o
         grads["b_o"] += d_net_o.sum(axis=0)
     return grads
 
