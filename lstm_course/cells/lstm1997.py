@@ -56,6 +56,9 @@ class LSTM1997Cell(keras.layers.Layer):
     ``cells_per_block`` cells; ``h_{t-1}`` (the paper's y^c(t-1)) is the
     recurrent input. The state's self-connection is fixed at 1.0 (the
     constant error carousel); states start at zero with every sequence.
+    The recurrent sources here are the cell outputs only, as in later
+    LSTMs; in some of the paper's experiments gate units and other hidden
+    units feed back as well (check its section 5 before reproducing one).
 
     With ``truncated=True`` (the paper's rule) the gradient does not flow
     from the nets of the gates and cell inputs into h_{t-1}: error goes
@@ -142,7 +145,8 @@ class LSTM1997Cell(keras.layers.Layer):
     def _bias_initializer(self, shape, dtype=None):
         uniform = keras.initializers.RandomUniform(-self.weight_range,
                                                    self.weight_range)
-        bias = keras.ops.convert_to_numpy(uniform(shape, dtype="float32"))
+        bias = np.array(keras.ops.convert_to_numpy(
+            uniform(shape, dtype="float32")))  # a writable copy
         b, c = self.blocks, self.units
         if self.input_gate_bias is not None:
             bias[:b] = self.input_gate_bias
