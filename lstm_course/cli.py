@@ -2,6 +2,8 @@
 
     lstm-course release [--check] [--force]   chapters/ from solutions/
     lstm-course run-solutions [NOTEBOOK...]   execute solutions/ in place
+    lstm-course grade PATH... [options]       grade hand-ins
+    lstm-course init-student-repo DIR         the students' CI workflow
 """
 
 from __future__ import annotations
@@ -57,6 +59,24 @@ def _run_solutions(args) -> int:
     return 0
 
 
+def _grade(args) -> int:
+    from lstm_course.grading.command import grade_command
+
+    return grade_command(
+        [Path(p) for p in args.paths], json_path=args.json,
+        junit_path=args.junit, csv_path=args.csv,
+        feedback_dir=args.feedback_dir, gradescope_path=args.gradescope,
+        markdown_path=args.markdown, min_score=args.min_score,
+        seed=args.seed, timeout=args.timeout, jobs=args.jobs)
+
+
+def _init_student_repo(args) -> int:
+    from lstm_course.grading.command import init_student_repo
+
+    print(f"wrote {init_student_repo(Path(args.folder), force=args.force)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lstm-course", description="The LSTM course's tools.")
@@ -79,6 +99,38 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
     run.add_argument("--solutions", default="solutions", metavar="DIR")
     run.set_defaults(handler=_run_solutions)
+
+    grd = commands.add_parser(
+        "grade", help="grade hand-ins: a notebook, a student's folder, or a "
+        "folder of students' folders")
+    grd.add_argument("paths", nargs="+", metavar="PATH")
+    grd.add_argument("--json", type=Path, metavar="FILE")
+    grd.add_argument("--junit", type=Path, metavar="FILE")
+    grd.add_argument("--csv", type=Path, metavar="FILE",
+                     help="class gradebook: a row per student")
+    grd.add_argument("--feedback-dir", type=Path, metavar="DIR",
+                     help="one Markdown feedback file per student")
+    grd.add_argument("--gradescope", type=Path, metavar="FILE",
+                     help="Gradescope's results.json")
+    grd.add_argument("--markdown", type=Path, metavar="FILE",
+                     help="also write the table here (e.g. a CI job summary)")
+    grd.add_argument("--min-score", type=float, metavar="X",
+                     help="exit 1 if a student's total is below this "
+                     "fraction of the maximum (0-1)")
+    grd.add_argument("--seed", type=int, metavar="N",
+                     help="draw inputs from this seed (default: a fresh one)")
+    grd.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                     help="seconds per exercise (default 60)")
+    grd.add_argument("--jobs", type=int, default=1, metavar="N",
+                     help="notebooks graded at once (default 1)")
+    grd.set_defaults(handler=_grade)
+
+    init = commands.add_parser(
+        "init-student-repo", help="write the GitHub Actions workflow that "
+        "grades a student's repository on every push")
+    init.add_argument("folder", metavar="DIR")
+    init.add_argument("--force", action="store_true")
+    init.set_defaults(handler=_init_student_repo)
     return parser
 
 
@@ -87,6 +139,7 @@ def main(argv=None) -> int:
     try:
         return args.handler(args)
     except (MarkerError, FileNotFoundError, ValueError) as error:
+        # UsageError is a ValueError: bad arguments exit 2 with the reason.
         print(f"lstm-course {args.command}: {error}", file=sys.stderr)
         return 2
 

@@ -98,9 +98,11 @@ def _arrays(header: dict, payload: bytes, inputs: dict):
     errors = header.get("errors")
     if not isinstance(errors, dict) or set(errors) != set(inputs):
         return None
+    arrays = {}
     try:
-        with np.load(io.BytesIO(payload), allow_pickle=False) as stored:
-            arrays = {key: np.array(stored[key]) for key in stored.files}
+        if payload or not all(isinstance(e, str) for e in errors.values()):
+            with np.load(io.BytesIO(payload), allow_pickle=False) as stored:
+                arrays = {key: np.array(stored[key]) for key in stored.files}
     except Exception:  # noqa: BLE001 - whatever it is, it is no result
         return None
     produced = {}

@@ -1,0 +1,170 @@
+"""What a grading run writes: a Markdown table, JSON (design doc, section 8),
+JUnit XML, a class gradebook (CSV), one feedback file per student, and
+Gradescope's results.json.
+
+Messages can quote a student's exception text, so every report escapes
+them for its format, and :func:`plain` strips what a terminal or a CI log
+would interpret (control characters, ANSI escapes, GitHub workflow
+commands such as ``::error::``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from lstm_course.grading.grade import GradingRun, Submission
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028"
+                     r"\u2029\u202a-\u202e\u2066-\u2069]")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def plain(text: str, limit: int = 300) -> str:
+    """One line, no control characters, no workflow commands: safe to print
+    in a CI log."""
+    text = CONTROL.sub(" ", str(text).replace("\r", " ").replace("\n", " "))
+    text = text.replace("::", ": :")  # ::error::, ::set-output, ...
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def markdown(text: str) -> str:
+    """Plain text, with Markdown and HTML special characters escaped."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", plain(text)).replace("&", "&amp;")
+
+
+def table(run: GradingRun) -> str:
+    """The Markdown summary: one row per graded notebook and exercise."""
+    lines = [f"Grading seed: {run.seed}", "",
+             "| student | notebook | exercise | status | score | message |",
+             "|---|---|---|---|---|---|"]
+    for sub in run.submissions:
+        if sub.error and not sub.exercises:
+            lines.append(f"| {markdown(sub.student)} | {markdown(sub.path)} "
+                         f"| - | error | 0 | {markdown(sub.error)} |")
+        for ex in sub.exercises:
+            lines.append(
+                f"| {markdown(sub.student)} | {markdown(sub.path)} | "
+                f"{ex.id} | {ex.status} | {ex.score:g}/{ex.max_score:g} | "
+                f"{markdown(ex.message)} |")
+    lines.append("")
+    for student, subs in run.students().items():
+        got = sum(s.score for s in subs)
+        of = sum(s.max_score for s in subs)
+        lines.append(f"**{markdown(student)}: {got:g}/{of:g} points**  ")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(run: GradingRun) -> dict:
+    return {"version": 1, "seed": run.seed, "submissions": [
+        {"path": sub.path, "student": sub.student, "score": sub.score,
+         "max_score": sub.max_score,
+         **({"error": plain(sub.error)} if sub.error else {}),
+         "exercises": [{"id": ex.id, "score": ex.score,
+                        "max_score": ex.max_score, "status": ex.status,
+                        "message": plain(ex.message, 1000)}
+                       for ex in sub.exercises]}
+        for sub in run.submissions]}
+
+
+def junit(run: GradingRun) -> str:
+    suites = ET.Element("testsuites", name="lstm-course grade")
+    for sub in run.submissions:
+        suite = ET.SubElement(
+            suites, "testsuite", name=f"{sub.student}/{sub.path}",
+            tests=str(len(sub.exercises)),
+            failures=str(sum(not ex.passed for ex in sub.exercises)))
+        for ex in sub.exercises:
+            case = ET.SubElement(suite, "testcase", classname=sub.path,
+                                 name=ex.id)
+            if not ex.passed:
+                failure = ET.SubElement(case, "failure",
+                                        message=plain(ex.message), type=ex.status)
+                failure.text = (f"{ex.score:g}/{ex.max_score:g} points: "
+                                f"{plain(ex.message, 1000)}")
+        if sub.error and not sub.exercises:
+            case = ET.SubElement(suite, "testcase", classname=sub.path,
+                                 name="notebook")
+            ET.SubElement(case, "error", message=plain(sub.error))
+    return ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def exercise_columns(run: GradingRun) -> list[str]:
+    return sorted({ex.id for sub in run.submissions for ex in sub.exercises})
+
+
+def gradebook(run: GradingRun) -> str:
+    """CSV: one row per student, one column per exercise, a total."""
+    columns = exercise_columns(run)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student", *columns, "total", "max"])
+    for student, subs in run.students().items():
+        scores = {ex.id: ex.score for s in subs for ex in s.exercises}
+        total = sum(s.score for s in subs)
+        maximum = sum(s.max_score for s in subs)
+        name = student if not student.startswith(("=", "+", "-", "@")) \
+            else "'" + student  # no spreadsheet formulas
+        writer.writerow([name, *(f"{scores[c]:g}" if c in scores else ""
+                                 for c in columns), f"{total:g}",
+                         f"{maximum:g}"])
+    return out.getvalue()
+
+
+def feedback(student: str, subs: list[Submission], seed: int) -> str:
+    got = sum(s.score for s in subs)
+    of = sum(s.max_score for s in subs)
+    lines = [f"# Feedback for {markdown(student)}", "",
+             f"Total: **{got:g}/{of:g} points** (grading seed {seed}).", ""]
+    for sub in subs:
+        lines += [f"## {markdown(sub.path)}: {sub.score:g}/{sub.max_score:g}",
+                  ""]
+        if sub.error:
+            lines += [f"This notebook could not be graded: "
+                      f"{markdown(sub.error)}", ""]
+        for ex in sub.exercises:
+            lines.append(f"- **{ex.id}** ({ex.status}, {ex.score:g}/"
+                         f"{ex.max_score:g})" + (f": {markdown(ex.message)}"
+                                                 if ex.message else ""))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def safe_file_name(student: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", student).strip("._") or "student"
+    return name[:100]
+
+
+def write_feedback(run: GradingRun, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written, used = [], set()
+    for student, subs in run.students().items():
+        name = safe_file_name(student)
+        while name in used:
+            name += "_"
+        used.add(name)
+        path = folder / f"{name}.md"
+        path.write_text(feedback(student, subs, run.seed), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def gradescope(run: GradingRun) -> dict:
+    """Gradescope's results.json for one hand-in (all notebooks graded)."""
+    tests = [{"name": f"{sub.path}: {ex.id} ({ex.title})",
+              "score": ex.score, "max_score": ex.max_score,
+              "status": "passed" if ex.passed else "failed",
+              "output": plain(ex.message, 1000)}
+             for sub in run.submissions for ex in sub.exercises]
+    return {"score": round(sum(t["score"] for t in tests), 6),
+            "max_score": round(sum(t["max_score"] for t in tests), 6),
+            "output": f"Graded with seed {run.seed}.",
+            "visibility": "visible", "tests": tests}
+
+
+def write_json(data: dict, path: Path) -> None:
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
