@@ -79,6 +79,10 @@ def reference_problem(exercise_source: str, imports_source: str,
         else:
             modules = []
         for module in modules:
+            if module.split(".")[0] in DYNAMIC:
+                return (f"it imports {module}, which is not allowed in an "
+                        "exercise cell (no imports or code built at run "
+                        "time)")
             if _is_banned(module, banned):
                 return (f"it imports {module}, the package's own reference "
                         "for this exercise; write the code yourself")
