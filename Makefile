@@ -7,7 +7,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test test-units test-notebooks release release-check solutions bench clean
+.PHONY: lab test test-units test-notebooks release release-check solutions grade bench clean
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=chapters $(ROOT_FLAG) $(LAB_ARGS)
@@ -31,6 +31,13 @@ release-check: $(STAMP)
 # Instructors: execute solutions/ in place in class mode (the committed outputs).
 solutions: $(STAMP)
 	LSTM_COURSE_MODE=class $(BIN)/lstm-course run-solutions
+
+# Instructors: grade collected hand-ins, e.g. make grade HANDINS=class/ OUT=grades
+HANDINS ?= chapters
+OUT ?= grades
+grade: $(STAMP)
+	mkdir -p $(OUT)
+	$(BIN)/lstm-course grade $(HANDINS) --json $(OUT)/grades.json --csv $(OUT)/gradebook.csv --feedback-dir $(OUT)/feedback --junit $(OUT)/junit.xml
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/chapter_times.py

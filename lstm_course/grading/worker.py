@@ -56,11 +56,15 @@ def lock_down(workdir: str, memory_mb: int, banned: tuple[str, ...]):
     the imports cell has run: from then on the package's references for
     this exercise cannot be imported. Audit hooks cannot be removed."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    with open("/proc/self/statm") as statm:
-        current = int(statm.read().split()[0]) * resource.getpagesize()
-    limit = current + memory_mb * 2**20
-    if hard == resource.RLIM_INFINITY or limit < hard:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:  # Linux: the address space in use now, plus the allowance
+        with open("/proc/self/statm") as statm:
+            current = int(statm.read().split()[0]) * resource.getpagesize()
+    except OSError:  # elsewhere RLIMIT_AS is not enforced anyway
+        current = None
+    if current is not None:
+        limit = current + memory_mb * 2**20
+        if hard == resource.RLIM_INFINITY or limit < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     workdir = os.path.realpath(workdir)
     state = {"banning": False}
