@@ -120,6 +120,8 @@ def _arrays(header: dict, payload: bytes, inputs: dict):
 
 
 def _kill(process, pgids):
+    """End the worker's group and the group of a child it left running (a
+    finished child's group is gone, and its number may be reused)."""
     for pgid in [process.pid, *pgids]:
         try:
             os.killpg(pgid, signal.SIGKILL)
@@ -167,12 +169,13 @@ def _run_worker(imports, pending, inputs, results, scratch, timeout,
     process = subprocess.Popen(
         [sys.executable, "-m", "lstm_course.grading.worker", str(write_fd)],
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-        stderr=None if os.environ.get("LSTM_COURSE_GRADER_DEBUG") else subprocess.DEVNULL, pass_fds=(write_fd,), cwd=workdir,
+        stderr=None if os.environ.get("LSTM_COURSE_GRADER_DEBUG")
+        else subprocess.DEVNULL, pass_fds=(write_fd,), cwd=workdir,
         env=worker_env(workdir), start_new_session=True)
     os.close(write_fd)
     process.stdin.write(json.dumps(job).encode())
     process.stdin.close()
-    reader, pgids, current = FrameReader(read_fd), [], None
+    reader, running_pgid, current = FrameReader(read_fd), None, None
     by_id = {e.id: e for e, _ in pending}
     deadline = time.monotonic() + STARTUP_S + timeout + 30
     try:
@@ -193,8 +196,9 @@ def _run_worker(imports, pending, inputs, results, scratch, timeout,
                 break
             if kind == "start" and exercise_id in by_id:
                 current = exercise_id
-                if isinstance(header.get("pgid"), int):
-                    pgids.append(header["pgid"])
+                pgid = header.get("pgid")
+                running_pgid = pgid if isinstance(pgid, int) and pgid > 1 \
+                    else None
                 deadline = time.monotonic() + timeout + 30
                 continue
             if exercise_id != current or current in results:
@@ -211,7 +215,7 @@ def _run_worker(imports, pending, inputs, results, scratch, timeout,
                         "from your code")
             current = None
     finally:
-        _kill(process, pgids)
+        _kill(process, [running_pgid] if current and running_pgid else [])
         os.close(read_fd)
     if current and current not in results:
         results[current] = failed(

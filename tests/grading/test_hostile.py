@@ -311,3 +311,16 @@ def test_hard_coded_answer_would_pass_on_the_default_seed_only():
     np.testing.assert_allclose(
         namespace["rnn_step_forward"](None, None, None),
         exercise_.reference(inputs)["h_t"])
+
+
+def test_a_cell_that_defines_another_name(tmp_path):
+    from lstm_course.grading.grade import grade
+
+    notebook = base_notebook()
+    notebook.cells[1].source = notebook.cells[1].source.replace(
+        "def rnn_step_forward", "def step_forward")
+    path = write(tmp_path / "student", notebook)
+    run = grade([path], seed=1, timeout=30)
+    (result,) = [e for e in run.submissions[0].exercises if e.id == TARGET]
+    assert result.score == 0
+    assert "does not define rnn_step_forward" in result.message
