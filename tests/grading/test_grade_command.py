@@ -3,6 +3,7 @@ errors, --min-score, and the students' CI workflow."""
 
 from __future__ import annotations
 
+import csv
 import json
 import shlex
 import shutil
@@ -28,7 +29,9 @@ def solutions_and_chapters(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     done = lstm_course("grade", str(REPO / "solutions"), str(REPO / "chapters"),
                        "--json", str(out / "all.json"), "--jobs", "2",
-                       "--gradescope", str(out / "gradescope.json"))
+                       "--gradescope", str(out / "gradescope.json"),
+                       "--csv", str(out / "book.csv"),
+                       "--feedback-dir", str(out / "feedback"))
     return done, json.loads((out / "all.json").read_text()), out
 
 
@@ -115,3 +118,21 @@ def test_the_workflow_grades_a_local_student_repository(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "ch01.rnn_step_forward | passed" in summary.read_text()
     assert (repo / "grade-results.xml").exists()
+
+
+def test_gradebook_and_feedback_for_two_students(solutions_and_chapters):
+    _, report, out = solutions_and_chapters
+    rows = {row[0]: row for row in csv.reader(
+        (out / "book.csv").read_text().splitlines())}
+    ids = sorted(e.id for e in all_exercises())
+    assert rows["student"] == ["student", *ids, "total", "max"]
+    maximum = sum(e.points for e in all_exercises())
+    points = {e.id: e.points for e in all_exercises()}
+    assert rows["solutions"][1:] == [f"{points[i]:g}" for i in ids] + [
+        f"{maximum:g}", f"{maximum:g}"]
+    assert rows["chapters"][1:] == ["0"] * len(ids) + ["0", f"{maximum:g}"]
+    text = (out / "feedback" / "chapters.md").read_text()
+    assert f"Total: **0/{maximum:g} points**" in text
+    assert text.count("not implemented") == len(ids)
+    assert f"Total: **{maximum:g}/{maximum:g} points**" in (
+        out / "feedback" / "solutions.md").read_text()
