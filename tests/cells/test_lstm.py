@@ -1,0 +1,164 @@
+"""LSTMCell against keras.layers.LSTM, the NumPy reference with peepholes,
+and the 1997 cell; every Greff variant through the Keras contract."""
+
+import keras
+import numpy as np
+import pytest
+
+from lstm_course.cells import VARIANTS, LSTM1997Cell, LSTMCell
+from lstm_course.cells.lstm import squash_g, squash_h
+from lstm_course.gradcheck import numerical_gradient, relative_error
+from lstm_course.reference import lstm_np
+from tests.helpers import check_cell_contract, gradients
+
+
+def built(layer, steps=6, input_dim=2):
+    layer.build((None, steps, input_dim))
+    return layer
+
+
+def data(seed=0, batch=3, steps=6, input_dim=2, units=4):
+    rng = np.random.default_rng(seed)
+    return (rng.normal(size=(batch, steps, input_dim)),
+            rng.normal(size=(batch, steps, units)))
+
+
+@pytest.mark.parametrize("dtype, atol", [("float32", 1e-6), ("float64", 1e-12)])
+def test_equals_keras_lstm_outputs_and_gradients(dtype, atol):
+    x, y = data()
+    ours = built(keras.layers.RNN(LSTMCell(4, dtype=dtype),
+                                  return_sequences=True, dtype=dtype))
+    theirs = built(keras.layers.LSTM(4, return_sequences=True, dtype=dtype))
+    ours.set_weights(theirs.get_weights())
+    x, y = x.astype(dtype), y.astype(dtype)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(ours(x)),
+                               keras.ops.convert_to_numpy(theirs(x)),
+                               atol=atol)
+    for a, b in zip(gradients(lambda: (ours(x) - y) ** 2,
+                              ours.trainable_weights),
+                    gradients(lambda: (theirs(x) - y) ** 2,
+                              theirs.trainable_weights)):
+        np.testing.assert_allclose(a, b, atol=10 * atol)
+
+
+def test_equals_keras_lstm_after_a_training_step():
+    x, y = data()
+    models = []
+    for recurrent in (keras.layers.RNN(LSTMCell(4)), keras.layers.LSTM(4)):
+        model = keras.Sequential([keras.Input((6, 2)), recurrent,
+                                  keras.layers.Dense(1)])
+        model.compile(keras.optimizers.SGD(0.1), "mse")
+        models.append(model)
+    models[0].set_weights(models[1].get_weights())
+    for model in models:
+        model.fit(x.astype("float32"), y[:, -1, :1].astype("float32"),
+                  epochs=1, batch_size=3, verbose=0)
+    for a, b in zip(models[0].get_weights(), models[1].get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_keras_forget_bias_starts_at_one():
+    cell = LSTMCell(3)
+    cell.build((None, 2))
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(cell.bias)[3:6], np.ones(3))
+
+
+@pytest.mark.parametrize("peepholes", [False, True])
+def test_reference_bptt_matches_central_differences(peepholes):
+    rng = np.random.default_rng(1)
+    params = lstm_np.init_params(rng, 2, 3, peepholes=peepholes)
+    x, y = rng.normal(size=(2, 5, 2)), rng.normal(size=(2, 5, 3))
+    h0, c0 = rng.normal(0, 0.3, (2, 3)), rng.normal(0, 0.3, (2, 3))
+
+    def loss():
+        return 0.5 * np.sum((lstm_np.forward(x, params, h0, c0)[0] - y) ** 2)
+
+    h, _, caches = lstm_np.forward(x, params, h0, c0)
+    dx, dh0, dc0, grads = lstm_np.bptt(h - y, caches, params)
+    for name in params:
+        assert relative_error(grads[name], numerical_gradient(
+            loss, params[name])) < 1e-7, name
+    for value, grad in ((x, dx), (h0, dh0), (c0, dc0)):
+        assert relative_error(grad, numerical_gradient(loss, value)) < 1e-7
+
+
+@pytest.mark.parametrize("peepholes", [False, True])
+def test_keras_cell_equals_the_reference(peepholes):
+    rng = np.random.default_rng(2)
+    params = lstm_np.init_params(rng, 2, 3, peepholes=peepholes)
+    x, y = rng.normal(size=(2, 5, 2)), rng.normal(size=(2, 5, 3))
+    cell = LSTMCell(3, peepholes=peepholes, dtype="float64")
+    layer = built(keras.layers.RNN(cell, return_sequences=True,
+                                   dtype="float64"), 5)
+    cell.set_weights(lstm_np.keras_weights(params))
+    h, _, caches = lstm_np.forward(x, params)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(layer(x)), h,
+                               atol=1e-12)
+    _, _, _, grads = lstm_np.bptt(h - y, caches, params)
+    got = gradients(lambda: 0.5 * (layer(x) - y) ** 2, cell.trainable_weights)
+    for a, b in zip(got, lstm_np.keras_weights(grads)):
+        assert relative_error(a, b) < 1e-10
+
+
+@pytest.mark.parametrize("truncated", [True, False])
+def test_without_forget_gate_and_with_the_1997_squashing_it_is_the_1997_cell(
+        truncated):
+    x, y = data(units=3)
+    old = LSTM1997Cell(3, truncated=truncated, weight_range=0.5,
+                       dtype="float64")
+    new = LSTMCell(3, variant="NFG", truncated=truncated, activation=squash_g,
+                   output_activation=squash_h, dtype="float64")
+    layers = [built(keras.layers.RNN(cell, return_sequences=True,
+                                     dtype="float64")) for cell in (old, new)]
+    new.set_weights(old.get_weights())  # both packed [i, c, o]
+    outs = [keras.ops.convert_to_numpy(layer(x)) for layer in layers]
+    np.testing.assert_allclose(outs[0], outs[1], atol=1e-12)
+    grads = [gradients(lambda layer=layer: (layer(x) - y) ** 2,
+                       layer.cell.trainable_weights) for layer in layers]
+    for a, b in zip(*grads):
+        np.testing.assert_allclose(a, b, atol=1e-10)
+
+
+def test_cifg_couples_the_forget_gate_to_the_input_gate():
+    cell = LSTMCell(2, variant="CIFG")
+    layer = built(keras.layers.RNN(cell, return_state=True), 1, 1)
+    cell.set_weights([np.zeros((1, 6)), np.zeros((2, 6)),
+                      np.array([2.0, 2.0, 0.5, 0.5, 0.0, 0.0])])
+    c0 = np.full((1, 2), 3.0, "float32")
+    _, _, c = layer(np.zeros((1, 1, 1), "float32"),
+                    initial_state=[np.zeros((1, 2), "float32"), c0])
+    i = 1 / (1 + np.exp(-2.0))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(c),
+                               (1 - i) * 3.0 + i * np.tanh(0.5), rtol=1e-6)
+
+
+WEIGHTS = {"vanilla": 6, "NIG": 5, "NFG": 5, "NOG": 5, "NIAF": 6, "NOAF": 6,
+           "NP": 3, "CIFG": 5, "FGR": 7}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_every_variant_builds_trains_and_round_trips(variant, tmp_path):
+    check_cell_contract(lambda: LSTMCell(4, variant=variant, peepholes=True),
+                        tmp_path, expected_weights=WEIGHTS[variant])
+
+
+def test_chrono_initialisation():
+    keras.utils.set_random_seed(0)
+    cell = LSTMCell(50, chrono_max_lag=100)
+    cell.build((None, 2))
+    bias = keras.ops.convert_to_numpy(cell.bias)
+    forget, inputs = bias[50:100], bias[:50]
+    assert np.all((forget >= 0) & (forget <= np.log(99)))
+    np.testing.assert_allclose(inputs, -forget)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"units": 0}, "units must be a positive integer"),
+    ({"units": 3, "variant": "GRU"},
+     "unknown variant 'GRU'; valid variants: vanilla, NIG, NFG"),
+    ({"units": 3, "chrono_max_lag": 1}, "chrono_max_lag"),
+])
+def test_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        LSTMCell(**kwargs)
