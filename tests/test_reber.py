@@ -1,0 +1,66 @@
+import numpy as np
+import pytest
+
+from lstm_course.tasks import reber
+
+
+def test_reber_strings_follow_the_grammar():
+    rng = np.random.default_rng(0)
+    strings = {reber.reber_string(rng) for _ in range(500)}
+    assert "BTXSE" in strings and "BPVVE" in strings
+    for string in strings:
+        nexts = reber._reber_next(string)  # raises if off the grammar
+        assert nexts[-1] == "" and string[0] == "B" and string[-1] == "E"
+
+
+def test_embedded_strings_repeat_their_second_symbol():
+    rng = np.random.default_rng(1)
+    strings = [reber.embedded_reber_string(rng) for _ in range(400)]
+    assert all(s[1] == s[-2] for s in strings)
+    assert {s[1] for s in strings} == {"T", "P"}
+
+
+def test_next_symbols_of_one_string():
+    assert reber.next_symbols("BTBTXSETE") == [
+        "TP", "B", "TP", "SX", "XS", "E", "T", "E", ""]
+    assert reber.next_symbols("BPBTXSEPE", continual=True)[-3:] == [
+        "P", "E", "B"]
+    with pytest.raises(ValueError, match="not an embedded Reber string"):
+        reber.next_symbols("BTBTXSEPE")
+
+
+def test_padded_batch_and_mask():
+    x, y, mask = reber.embedded_reber(np.random.default_rng(2), 50)
+    lengths = x.sum(axis=(1, 2)).astype(int)
+    assert np.all(mask.sum(axis=1) == lengths - 1)
+    assert np.all(x.sum(axis=2)[mask] == 1)
+    assert np.all(y.sum(axis=2)[mask] >= 1)
+    assert reber.predicted_perfectly(y[mask], y[mask])
+
+
+def test_cerg_stream_has_no_resets_and_expects_b_after_each_string():
+    x, y, starts = reber.cerg_stream(np.random.default_rng(3), 20)
+    assert x.shape == y.shape and len(starts) == 20
+    assert np.all(x[starts, reber.INDEX["B"]] == 1)
+    ends = starts[1:] - 1
+    assert np.all(x[ends, reber.INDEX["E"]] == 1)
+    assert np.all(y[ends] == reber.one_hot("B")[0])
+
+
+def test_predicted_perfectly_wants_the_allowed_symbols_on_top():
+    targets = reber.multi_hot(["TP", "B"])
+    good = np.array([[0, .9, .8, 0, 0, 0, 0], [.7, 0, 0, 0, 0, 0, .1]])
+    bad = np.array([[0, .9, .1, .5, 0, 0, 0], [.7, 0, 0, 0, 0, 0, .1]])
+    assert reber.predicted_perfectly(good, targets)
+    assert not reber.predicted_perfectly(bad, targets)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: reber.embedded_reber(np.random.default_rng(0), 0),
+    lambda: reber.cerg_stream(np.random.default_rng(0), 2.5),
+])
+def test_bad_counts(call):
+    with pytest.raises(ValueError, match="n_strings"):
+        call()
+    with pytest.raises(TypeError, match="Generator"):
+        reber.reber_string(None)
