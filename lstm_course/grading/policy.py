@@ -94,8 +94,11 @@ def reference_problem(exercise_source: str, imports_source: str,
             if dotted:
                 head, _, rest = dotted.partition(".")
                 full = bound.get(head, head) + ("." + rest if rest else "")
-                if _is_banned(full, banned) or dotted.startswith(
-                        "sys.modules"):
+                if full.startswith("sys.modules"):
+                    return ("it uses sys.modules, which is not allowed in an "
+                            "exercise cell (no reaching for modules at run "
+                            "time)")
+                if _is_banned(full, banned):
                     return (f"it uses {dotted} ({full}), the package's own "
                             "reference for this exercise; write the code "
                             "yourself")

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstm_course.tasks.adding import _require_int, _require_rng
+
 SYMBOLS = "BTPSXVE"
 INDEX = {s: k for k, s in enumerate(SYMBOLS)}
 # node -> [(symbol, next node)]; node 0 reads B, node 6 reads E.
@@ -27,12 +29,6 @@ GRAPH = {
     5: [("P", 4), ("V", 6)],
     6: [("E", None)],
 }
-
-
-def _require_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator, e.g. "
-                        f"np.random.default_rng(0); got {type(rng).__name__}")
 
 
 def reber_string(rng: np.random.Generator) -> str:
@@ -101,10 +97,7 @@ def embedded_reber(rng: np.random.Generator, n_strings: int):
         float32 (N, T_max, 7) the possible next symbols, and bool
         (N, T_max), False on padding and on each final E (nothing follows).
     """
-    if isinstance(n_strings, bool) or not isinstance(
-            n_strings, (int, np.integer)) or n_strings < 1:
-        raise ValueError(f"n_strings must be an integer >= 1, got "
-                         f"{n_strings!r}")
+    _require_int("n_strings", n_strings, 1)
     strings = [embedded_reber_string(rng) for _ in range(n_strings)]
     longest = max(map(len, strings))
     inputs = np.zeros((n_strings, longest, len(SYMBOLS)), np.float32)
@@ -125,10 +118,7 @@ def cerg_stream(rng: np.random.Generator, n_strings: int):
         float32 (T, 7) the possible next symbols (after each final E the
         next string's B), and the int index where each string starts.
     """
-    if isinstance(n_strings, bool) or not isinstance(
-            n_strings, (int, np.integer)) or n_strings < 1:
-        raise ValueError(f"n_strings must be an integer >= 1, got "
-                         f"{n_strings!r}")
+    _require_int("n_strings", n_strings, 1)
     strings = [embedded_reber_string(rng) for _ in range(n_strings)]
     starts = np.cumsum([0] + [len(s) for s in strings[:-1]])
     stream = "".join(strings)
