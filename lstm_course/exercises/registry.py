@@ -176,7 +176,7 @@ def register(exercise: Exercise) -> Exercise:
 
 def _load_chapters() -> None:
     # Importing a chapter's module registers its exercises.
-    from lstm_course.exercises import ch01, ch02, ch03  # noqa: F401
+    from lstm_course.exercises import ch01, ch02, ch03, ch05  # noqa: F401
 
 
 def get(exercise_id: str) -> Exercise:

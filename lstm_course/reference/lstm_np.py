@@ -131,3 +131,20 @@ def keras_weights(params):
     if "p_i" in params:
         weights += [params["p_" + g] for g in "ifo"]
     return weights
+
+
+def params_from_keras(weights):
+    """The inverse of :func:`keras_weights`: a params dict (float64) from
+    ``[kernel, recurrent_kernel, bias(, p_i, p_f, p_o)]`` packed i, f, c, o."""
+    kernel, recurrent, bias = (np.asarray(w, np.float64) for w in weights[:3])
+    units = recurrent.shape[0]
+    params = {}
+    for k, g in enumerate(GATES):
+        cols = slice(k * units, (k + 1) * units)
+        params["W_x" + g] = kernel[:, cols]
+        params["W_h" + g] = recurrent[:, cols]
+        params["b_" + g] = bias[cols]
+    if len(weights) == 6:
+        params.update({"p_" + g: np.asarray(w, np.float64)
+                       for g, w in zip("ifo", weights[3:])})
+    return params

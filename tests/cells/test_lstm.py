@@ -162,3 +162,12 @@ def test_chrono_initialisation():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         LSTMCell(**kwargs)
+
+
+@pytest.mark.parametrize("peepholes", [False, True])
+def test_params_from_keras_inverts_keras_weights(peepholes):
+    params = lstm_np.init_params(np.random.default_rng(3), 2, 3, peepholes)
+    back = lstm_np.params_from_keras(lstm_np.keras_weights(params))
+    assert back.keys() == params.keys()
+    for name in params:
+        np.testing.assert_array_equal(back[name], params[name])

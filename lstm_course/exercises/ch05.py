@@ -1,0 +1,258 @@
+"""Chapter 05 exercises: the LSTM step with a forget gate, with peepholes,
+the coupled input-forget gate (CIFG), one full-BPTT step back, and the
+next-symbol targets of the continual embedded Reber grammar."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lstm_course.exercises.compare import SubmissionError, to_array
+from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
+from lstm_course.reference import lstm_np
+from lstm_course.tasks import reber
+
+REFERENCE = ("lstm_course.reference.lstm_np", "lstm_course.cells")
+NAMES = ("W_x", "W_h", "b_")
+
+
+def _pair(value, what, names):
+    if not isinstance(value, (tuple, list)) or len(value) != len(names):
+        raise SubmissionError(
+            f"{what} must return a tuple ({', '.join(names)}), got a "
+            f"{type(value).__name__}" + (f" of length {len(value)}"
+                                         if isinstance(value, (tuple, list))
+                                         else ""))
+    return {name: to_array(item, name) for name, item in zip(names, value)}
+
+
+def _step_inputs(rng, peepholes=False, gates="ifco", batch=3, c_scale=1.0):
+    params = lstm_np.init_params(rng, 2, 4, peepholes=peepholes, scale=1.0)
+    params = {k: v for k, v in params.items() if k[-1] in gates}
+    return {"x_t": rng.normal(size=(batch, 2)),
+            "h_prev": rng.uniform(-0.9, 0.9, (batch, 4)),
+            "c_prev": rng.normal(0, c_scale, (batch, 4)), **params}
+
+
+def _params(inputs):
+    return {k: v for k, v in inputs.items()
+            if k[:3] in NAMES or k.startswith(("b_", "p_"))}
+
+
+def _run_step(name):
+    def run(fn, inputs):
+        value = fn(inputs["x_t"], inputs["h_prev"], inputs["c_prev"],
+                   _params(inputs))
+        return _pair(value, name, ("h_t", "c_t"))
+    return run
+
+
+def _ref_step(inputs):
+    h, c, _ = lstm_np.step_forward(inputs["x_t"], inputs["h_prev"],
+                                   inputs["c_prev"], _params(inputs))
+    return {"h_t": h, "c_t": c}
+
+
+# --- ch05.lstm_step_forward -------------------------------------------------
+
+register(Exercise(
+    id="ch05.lstm_step_forward",
+    title="one step of the LSTM with a forget gate",
+    points=2,
+    kind="function",
+    signature="lstm_step_forward(x_t, h_prev, c_prev, params)",
+    parameters=("x_t", "h_prev", "c_prev", "params"),
+    cases=(Case("a batch of 3", lambda rng: _step_inputs(rng)),
+           Case("a large old state", lambda rng: _step_inputs(
+               rng, c_scale=5.0))),
+    subchecks=(
+        SubCheck("a batch of 3", "a batch of 3", ("h_t", "c_t"), 0.5,
+                 "i, f, o = sigmoid(x_t W_x? + h_prev W_h? + b_?), z = "
+                 "tanh(x_t W_xc + h_prev W_hc + b_c); c_t = f * c_prev + i * "
+                 "z; h_t = o * tanh(c_t)."),
+        SubCheck("the forget gate scales the old state", "a large old state",
+                 ("h_t", "c_t"), 0.5,
+                 "The old state enters only through f * c_prev: not added "
+                 "as it is (that is the 1997 cell), and not squashed."),
+    ),
+    run=_run_step("lstm_step_forward"),
+    reference=_ref_step,
+    references=REFERENCE,
+))
+
+
+# --- ch05.peephole_step_forward ---------------------------------------------
+
+register(Exercise(
+    id="ch05.peephole_step_forward",
+    title="one LSTM step with peephole connections",
+    points=3,
+    kind="function",
+    signature="peephole_step_forward(x_t, h_prev, c_prev, params)",
+    parameters=("x_t", "h_prev", "c_prev", "params"),
+    cases=(Case("a batch of 3", lambda rng: _step_inputs(rng, True)),
+           Case("a large old state", lambda rng: _step_inputs(
+               rng, True, c_scale=4.0))),
+    subchecks=(
+        SubCheck("input and forget gates peep at c_prev", "a batch of 3",
+                 ("c_t",), 0.5,
+                 "i = sigmoid(... + p_i * c_prev), f = sigmoid(... + p_f * "
+                 "c_prev): element-wise, one peephole weight per cell."),
+        SubCheck("the output gate peeps at the new state", "a large old state",
+                 ("h_t",), 0.5,
+                 "o = sigmoid(... + p_o * c_t) uses the state just computed, "
+                 "not c_prev."),
+    ),
+    run=_run_step("peephole_step_forward"),
+    reference=_ref_step,
+    references=REFERENCE,
+))
+
+
+# --- ch05.cifg_step_forward -------------------------------------------------
+
+def _ref_cifg(inputs):
+    p, x, h, c_prev = _params(inputs), inputs["x_t"], inputs["h_prev"], \
+        inputs["c_prev"]
+
+    def net(g):
+        return x @ p["W_x" + g] + h @ p["W_h" + g] + p["b_" + g]
+
+    i = lstm_np.sigmoid(net("i"))
+    c = (1 - i) * c_prev + i * np.tanh(net("c"))
+    h_t = lstm_np.sigmoid(net("o")) * np.tanh(c)
+    return {"h_t": h_t, "c_t": c}
+
+
+register(Exercise(
+    id="ch05.cifg_step_forward",
+    title="the coupled input and forget gate (CIFG)",
+    points=2,
+    kind="function",
+    signature="cifg_step_forward(x_t, h_prev, c_prev, params)",
+    parameters=("x_t", "h_prev", "c_prev", "params"),
+    cases=(Case("a batch of 3", lambda rng: _step_inputs(rng, gates="ico")),),
+    subchecks=(
+        SubCheck("f = 1 - i", "a batch of 3", ("h_t", "c_t"), 1.0,
+                 "There are no forget-gate weights: c_t = (1 - i) * c_prev "
+                 "+ i * z, so what enters replaces what was there."),
+    ),
+    run=_run_step("cifg_step_forward"),
+    reference=_ref_cifg,
+    references=REFERENCE,
+))
+
+
+# --- ch05.lstm_step_backward ------------------------------------------------
+
+CACHE_KEYS = ("x_t", "h_prev", "c_prev", "i", "f", "z", "c", "o", "tc")
+GRADS = tuple(k + g for g in "ifco" for k in NAMES)
+
+
+def _backward_inputs(rng):
+    inputs = _step_inputs(rng)
+    _, _, cache = lstm_np.step_forward(inputs["x_t"], inputs["h_prev"],
+                                       inputs["c_prev"], _params(inputs))
+    return {**{k: cache[k] for k in CACHE_KEYS}, **_params(inputs),
+            "dh_t": rng.normal(size=(3, 4)), "dc_t": rng.normal(size=(3, 4))}
+
+
+def _run_backward(fn, inputs):
+    cache = {k: inputs[k] for k in CACHE_KEYS}
+    value = fn(inputs["dh_t"], inputs["dc_t"], cache, _params(inputs))
+    if not isinstance(value, (tuple, list)) or len(value) != 3 \
+            or not isinstance(value[2], dict):
+        raise SubmissionError("lstm_step_backward must return a tuple "
+                              "(dh_prev, dc_prev, grads) with grads a dict, "
+                              f"got a {type(value).__name__}")
+    missing = [n for n in GRADS if n not in value[2]]
+    if missing:
+        raise SubmissionError(f"grads is missing {', '.join(missing)}")
+    return {"dh_prev": to_array(value[0], "dh_prev"),
+            "dc_prev": to_array(value[1], "dc_prev"),
+            **{"d" + n: to_array(value[2][n], f"grads[{n!r}]") for n in GRADS}}
+
+
+def _ref_backward(inputs):
+    cache = {k: inputs[k] for k in CACHE_KEYS}
+    _, dh_prev, dc_prev, grads = lstm_np.step_backward(
+        inputs["dh_t"], inputs["dc_t"], cache, _params(inputs))
+    return {"dh_prev": dh_prev, "dc_prev": dc_prev,
+            **{"d" + n: grads[n] for n in GRADS}}
+
+
+register(Exercise(
+    id="ch05.lstm_step_backward",
+    title="one step back with full BPTT",
+    points=4,
+    kind="function",
+    signature="lstm_step_backward(dh_t, dc_t, cache, params)",
+    parameters=("dh_t", "dc_t", "cache", "params"),
+    cases=(Case("a batch of 3", _backward_inputs),),
+    subchecks=(
+        SubCheck("dc_prev: through the forget gate", "a batch of 3",
+                 ("dc_prev",), 0.25,
+                 "dc = dc_t + dh_t * o * (1 - tanh(c)**2); dc_prev = dc * f "
+                 "(the carousel now leaks by f)."),
+        SubCheck("gate gradients", "a batch of 3",
+                 tuple("d" + n for n in GRADS), 0.4,
+                 "d net_o = dh_t * tanh(c) * o (1 - o); d net_c = dc * i * "
+                 "(1 - z**2); d net_i = dc * z * i (1 - i); d net_f = dc * "
+                 "c_prev * f (1 - f); then source.T @ d net, and the batch "
+                 "sum for a bias."),
+        SubCheck("dh_prev: full BPTT, through every net", "a batch of 3",
+                 ("dh_prev",), 0.35,
+                 "Unlike the 1997 cell's truncated gradient, dh_prev = sum "
+                 "over the four gates of d net_? @ W_h?.T."),
+    ),
+    run=_run_backward,
+    reference=_ref_backward,
+    references=REFERENCE,
+))
+
+
+# --- ch05.cerg_targets ------------------------------------------------------
+
+def _cerg_case(n_strings):
+    def make(rng):
+        x, _, _ = reber.cerg_stream(rng, n_strings)
+        return {"symbols": np.argmax(x, axis=1).astype(np.int64)}
+    return make
+
+
+def _run_cerg(fn, inputs):
+    value = fn(inputs["symbols"].copy())
+    return {"targets": to_array(value, "cerg_targets's return value")}
+
+
+def _ref_cerg(inputs):
+    stream = "".join(reber.SYMBOLS[k] for k in inputs["symbols"])
+    strings = [s for s in stream.replace("EB", "E|B").split("|")]
+    sets = [s for string in strings for s in
+            reber.next_symbols(string, continual=True)]
+    return {"targets": reber.multi_hot(sets)}
+
+
+register(Exercise(
+    id="ch05.cerg_targets",
+    title="what may come next in the continual embedded Reber grammar",
+    points=4,
+    kind="function",
+    signature="cerg_targets(symbols)",
+    parameters=("symbols",),
+    cases=(Case("one string", _cerg_case(1)),
+           Case("a stream of 30 strings", _cerg_case(30))),
+    subchecks=(
+        SubCheck("one string", "one string", ("targets",), 0.4,
+                 "Walk the automaton: after B comes T or P, then an inner "
+                 "Reber string (its own B ... E, with the graph's choices), "
+                 "then the remembered T or P, then E; after the last E comes "
+                 "the next string's B.", 0.0, 0.0),
+        SubCheck("a stream of 30 strings", "a stream of 30 strings",
+                 ("targets",), 0.6,
+                 "In a stream, the final E of one string is followed by the "
+                 "B of the next: reset your automaton there.", 0.0, 0.0),
+    ),
+    run=_run_cerg,
+    reference=_ref_cerg,
+    references=("lstm_course.tasks.reber",),
+))
