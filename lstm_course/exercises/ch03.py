@@ -6,21 +6,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_course.exercises.compare import SubmissionError, to_array
+from lstm_course.exercises.compare import (
+    SubmissionError,
+    arrays_of_tuple,
+    to_array,
+)
 from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
 from lstm_course.reference import lstm1997_np as L
 
 REFERENCE = ("lstm_course.reference.lstm1997_np", "lstm_course.cells")
-
-
-def _pair(value, what, names):
-    if not isinstance(value, (tuple, list)) or len(value) != len(names):
-        raise SubmissionError(
-            f"{what} must return a tuple ({', '.join(names)}), got a "
-            f"{type(value).__name__}" + (f" of length {len(value)}"
-                                         if isinstance(value, (tuple, list))
-                                         else ""))
-    return {name: to_array(item, name) for name, item in zip(names, value)}
 
 
 def _params(inputs):
@@ -42,7 +36,8 @@ def _squash_case(scale):
 
 
 def _run_squash(fn, inputs):
-    return _pair(fn(inputs["x"].copy()), "squashing_functions", ("g", "h"))
+    return arrays_of_tuple(fn(inputs["x"].copy()), "squashing_functions",
+                           ("g", "h"))
 
 
 def _ref_squash(inputs):
@@ -82,7 +77,8 @@ register(Exercise(
 def _cec_case(blocks, k, closed=False):
     def make(rng):
         cells = blocks * k
-        y_in = np.zeros((3, blocks)) if closed else rng.uniform(0, 1, (3, blocks))
+        y_in = (np.zeros((3, blocks)) if closed
+                else rng.uniform(0, 1, (3, blocks)))
         return {"s_prev": rng.normal(size=(3, cells)), "y_in": y_in,
                 "g_c": rng.uniform(-2, 2, (3, cells))}
     return make
@@ -138,7 +134,7 @@ def _step_case(blocks, k, state_scale=0.5):
 def _run_step(fn, inputs):
     value = fn(inputs["x_t"], inputs["h_prev"], inputs["s_prev"],
                _params(inputs))
-    return _pair(value, "lstm1997_step_forward", ("h_t", "s_t"))
+    return arrays_of_tuple(value, "lstm1997_step_forward", ("h_t", "s_t"))
 
 
 def _ref_step(inputs):

@@ -6,23 +6,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_course.exercises.compare import SubmissionError, to_array
+from lstm_course.exercises.compare import (
+    SubmissionError,
+    arrays_of_tuple,
+    to_array,
+)
 from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
 from lstm_course.reference import lstm_np
 from lstm_course.tasks import reber
 
 REFERENCE = ("lstm_course.reference.lstm_np", "lstm_course.cells")
 NAMES = ("W_x", "W_h", "b_")
-
-
-def _pair(value, what, names):
-    if not isinstance(value, (tuple, list)) or len(value) != len(names):
-        raise SubmissionError(
-            f"{what} must return a tuple ({', '.join(names)}), got a "
-            f"{type(value).__name__}" + (f" of length {len(value)}"
-                                         if isinstance(value, (tuple, list))
-                                         else ""))
-    return {name: to_array(item, name) for name, item in zip(names, value)}
 
 
 def _step_inputs(rng, peepholes=False, gates="ifco", batch=3, c_scale=1.0):
@@ -42,7 +36,7 @@ def _run_step(name):
     def run(fn, inputs):
         value = fn(inputs["x_t"], inputs["h_prev"], inputs["c_prev"],
                    _params(inputs))
-        return _pair(value, name, ("h_t", "c_t"))
+        return arrays_of_tuple(value, name, ("h_t", "c_t"))
     return run
 
 

@@ -40,6 +40,18 @@ def to_array(value, what: str) -> np.ndarray:
     return np.array(array, dtype=np.float64)
 
 
+def arrays_of_tuple(value, what: str, names) -> dict[str, np.ndarray]:
+    """``{name: array}`` from a returned tuple with one item per name, or a
+    SubmissionError saying what came back instead."""
+    if not isinstance(value, (tuple, list)) or len(value) != len(names):
+        raise SubmissionError(
+            f"{what} must return a tuple ({', '.join(names)}), got a "
+            f"{type(value).__name__}" + (f" of length {len(value)}"
+                                         if isinstance(value, (tuple, list))
+                                         else ""))
+    return {name: to_array(item, name) for name, item in zip(names, value)}
+
+
 def describe_inputs(inputs: dict[str, np.ndarray]) -> str:
     """``x_t (4, 3), h_prev (4, 5)``: shapes of the inputs a check used."""
     parts = []

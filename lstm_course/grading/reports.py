@@ -82,8 +82,8 @@ def junit(run: GradingRun) -> str:
             case = ET.SubElement(suite, "testcase", classname=sub.path,
                                  name=ex.id)
             if not ex.passed:
-                failure = ET.SubElement(case, "failure",
-                                        message=plain(ex.message), type=ex.status)
+                failure = ET.SubElement(case, "failure", type=ex.status,
+                                        message=plain(ex.message))
                 failure.text = (f"{ex.score:g}/{ex.max_score:g} points: "
                                 f"{plain(ex.message, 1000)}")
         if sub.error and not sub.exercises:
