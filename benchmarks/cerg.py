@@ -14,7 +14,6 @@ to ``benchmarks/results/cerg_<mode>.json`` with the command and machine.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -86,7 +85,7 @@ def main(argv=None) -> int:
     parser.add_argument("--trials", type=int, default=5)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
-    from chapter_times import machine
+    from chapter_times import write_results
 
     setting = SETTINGS[args.mode]
     out = args.out or ROOT / f"benchmarks/results/cerg_{args.mode}.json"
@@ -103,16 +102,10 @@ def main(argv=None) -> int:
         print(f"{name:24}: {rows[-1]['streams_perfect']}/{args.trials} "
               f"streams perfect; strings {rows[-1]['strings_perfect']}",
               flush=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "command": " ".join(["python", *sys.argv]), "machine": machine(),
-        "date": time.strftime("%Y-%m-%d"), "mode": args.mode,
-        "setting": setting, "results": rows,
-        "gers2000_percent_perfect": {"standard LSTM": 0, "external reset": 74,
-                                     "forget gates": 18,
-                                     "forget gates, lr decay": 62}},
-        indent=1) + "\n")
-    print(f"wrote {out}")
+    write_results(out, mode=args.mode, setting=setting, results=rows,
+                  gers2000_percent_perfect={
+                      "standard LSTM": 0, "external reset": 74,
+                      "forget gates": 18, "forget gates, lr decay": 62})
     return 0
 
 

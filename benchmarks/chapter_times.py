@@ -31,6 +31,16 @@ def machine() -> dict:
             "backend": keras.backend.backend(), "numpy": numpy.__version__}
 
 
+def write_results(path: Path, **payload) -> None:
+    """``path`` as JSON: the command that ran, the machine, the date, then
+    ``payload``; says where it went."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({
+        "command": " ".join(["python", *sys.argv]), "machine": machine(),
+        "date": time.strftime("%Y-%m-%d"), **payload}, indent=1) + "\n")
+    print(f"wrote {path}")
+
+
 def main(argv=None) -> int:
     from lstm_course.execute import execute_notebook
     from lstm_course.release import solution_notebooks
@@ -56,11 +66,7 @@ def main(argv=None) -> int:
                              "seconds": round(seconds, 1)})
                 print(f"{path.name:28s} {mode:6s} {seconds:7.1f} s",
                       flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "command": " ".join(["python", *sys.argv]), "machine": machine(),
-        "date": time.strftime("%Y-%m-%d"), "results": rows}, indent=1) + "\n")
-    print(f"wrote {args.out}")
+    write_results(args.out, results=rows)
     return 0
 
 

@@ -106,7 +106,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path,
                         default=ROOT / "benchmarks/results/grading.json")
     args = parser.parse_args(argv)
-    from chapter_times import machine
+    from chapter_times import write_results
 
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
@@ -124,16 +124,10 @@ def main(argv=None) -> int:
         checked = check(report, plan)
         print(f"class of {args.students} ({checked} exercises, {kinds}): "
               f"{whole:.1f} s", flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "command": " ".join(["python", *sys.argv]), "machine": machine(),
-        "date": time.strftime("%Y-%m-%d"), "students": args.students,
-        "jobs": args.jobs, "timeout_s": args.timeout,
-        "exercises_by_kind": kinds, "one_student_s": round(one, 1),
-        "class_s": round(whole, 1), "targets_s": {"one_student": 60,
-                                                  "class": 300}},
-        indent=1) + "\n")
-    print(f"wrote {args.out}")
+    write_results(args.out, students=args.students, jobs=args.jobs,
+                  timeout_s=args.timeout, exercises_by_kind=kinds,
+                  one_student_s=round(one, 1), class_s=round(whole, 1),
+                  targets_s={"one_student": 60, "class": 300})
     return 0
 
 

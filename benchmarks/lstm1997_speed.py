@@ -13,7 +13,6 @@ with the command, versions and machine. Target (issue 5): ratio <= 0.6.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -66,7 +65,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     import numpy as np
-    from chapter_times import machine
+    from chapter_times import write_results
 
     if args.inter_op_threads is not None:
         import tensorflow as tf
@@ -94,13 +93,8 @@ def main(argv=None) -> int:
               f"{1e3 * seconds['keras LSTM']:8.2f} ms, LSTM1997Cell "
               f"{1e3 * seconds['LSTM1997Cell']:8.2f} ms, ratio {ratio:.3f}",
               flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "command": " ".join(["python", *sys.argv]), "machine": machine(),
-        "date": time.strftime("%Y-%m-%d"), "target_ratio": 0.6,
-        "inter_op_threads": args.inter_op_threads,
-        "results": rows}, indent=1) + "\n")
-    print(f"wrote {args.out}")
+    write_results(args.out, target_ratio=0.6,
+                  inter_op_threads=args.inter_op_threads, results=rows)
     return 0
 
 
