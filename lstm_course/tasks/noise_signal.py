@@ -1,0 +1,54 @@
+"""Experiment 3a of Hochreiter & Schmidhuber (1997): noise and signal on
+the same channel (Bengio et al.'s 2-sequence problem).
+
+One real-valued input. A sequence's length is drawn uniformly from
+T..T + T/10; its first N elements are all +1.0 (class 1) or all -1.0
+(class 2), the rest Gaussian noise of mean 0 and variance 0.2. At the end
+the net outputs 1.0 for class 1 and 0.0 for class 2; a sequence counts as
+classified when the absolute error there is below 0.2 (as we read the
+paper's section 5.3). Chapter 04 reproduces the paper's runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lstm_course.tasks.adding import _require_int, _require_rng
+from lstm_course.tasks.sequences import Sequences, end_mask, valid_steps
+
+NOISE_VARIANCE = 0.2
+
+
+def random_lengths(rng, n_sequences, length):
+    """Lengths drawn uniformly from T..T + T // 10 (both included)."""
+    return rng.integers(length, length + length // 10 + 1, size=n_sequences)
+
+
+def noise_and_signal(rng: np.random.Generator, n_sequences: int, length: int,
+                     signal: int):
+    """Experiment 3a with minimal length ``length`` (T) and ``signal`` (N)
+    information-carrying first elements.
+
+    Returns :class:`Sequences`: inputs float32 (N_seq, T_max, 1), one
+    target (1, 0) class at each end, shape (N_seq, T_max, 1).
+    """
+    _require_rng(rng)
+    _require_int("n_sequences", n_sequences, 1)
+    _require_int("length", length, 2)
+    _require_int("signal", signal, 1, f" and below length = {length}")
+    if signal >= length:
+        raise ValueError(f"signal must be below length = {length} (the "
+                         f"first N of T elements carry the class), got "
+                         f"{signal}")
+    lengths = random_lengths(rng, n_sequences, length)
+    width = int(lengths.max())
+    first_class = rng.integers(0, 2, size=n_sequences).astype(bool)
+    values = rng.normal(0.0, np.sqrt(NOISE_VARIANCE),
+                        size=(n_sequences, width))
+    values[:, :signal] = np.where(first_class, 1.0, -1.0)[:, None]
+    values[~valid_steps(lengths, width)] = 0.0
+    mask = end_mask(lengths, width)
+    targets = np.zeros((n_sequences, width, 1), np.float32)
+    targets[mask, 0] = first_class
+    return Sequences(values[..., None].astype(np.float32), targets, mask,
+                     lengths)

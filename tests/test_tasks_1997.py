@@ -1,0 +1,229 @@
+"""The generators and success criteria of the 1997 experiments (chapter 04)."""
+
+import numpy as np
+import pytest
+
+from lstm_course.tasks import criteria, long_lag, marked_pairs, noise_signal
+from lstm_course.tasks.sequences import Sequences, at_ends, one_hot
+from lstm_course.tasks.temporal_order import (INDEX, KEY_POSITIONS, SYMBOLS,
+                                              temporal_order)
+
+GENERATORS = {
+    "2a": lambda rng: long_lag.noise_free_long_lag(rng, 40, 10),
+    "2b": lambda rng: long_lag.random_middle_long_lag(rng, 40, 10),
+    "2c": lambda rng: long_lag.distractor_long_lag(rng, 40, 20),
+    "3a": lambda rng: noise_signal.noise_and_signal(rng, 40, 50, 3),
+    "4": lambda rng: marked_pairs.adding_1997(rng, 40, 50),
+    "5": lambda rng: marked_pairs.multiplication_1997(rng, 40, 50),
+    "6a": lambda rng: temporal_order(rng, 40, 2),
+    "6b": lambda rng: temporal_order(rng, 40, 3),
+}
+CRITERIA = {
+    "2a": criteria.symbols_right,
+    "2b": criteria.final_symbol_right,
+    "2c": lambda out, b: criteria.end_error_below(out, b, 0.2),
+    "3a": lambda out, b: criteria.end_error_below(out, b, 0.2),
+    "4": lambda out, b: criteria.end_error_below(out, b, 0.04),
+    "5": lambda out, b: criteria.end_error_below(out, b, 0.04),
+    "6a": lambda out, b: criteria.end_error_below(out, b, 0.3),
+    "6b": lambda out, b: criteria.end_error_below(out, b, 0.3),
+}
+
+
+@pytest.mark.parametrize("name", GENERATORS)
+def test_batches_are_consistent_and_seeded(name):
+    batch = GENERATORS[name](np.random.default_rng(5))
+    again = GENERATORS[name](np.random.default_rng(5))
+    other = GENERATORS[name](np.random.default_rng(6))
+    for a, b in zip(batch, again):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(batch.inputs, other.inputs)
+    n, width = batch.mask.shape
+    assert batch.inputs.shape[:2] == (n, width) == batch.targets.shape[:2]
+    assert batch.lengths.max() == width
+    steps = np.arange(width)[None, :]
+    # Targets only where the mask says, and never after a sequence's end.
+    assert not batch.mask[steps >= batch.lengths[:, None]].any()
+    assert not batch.targets[~batch.mask].any()
+    if batch.symbols:
+        assert batch.inputs.dtype == np.int32
+        assert (batch.inputs[steps >= batch.lengths[:, None]] == -1).all()
+        assert (batch.inputs[steps < batch.lengths[:, None]] >= 0).all()
+        assert batch.inputs.max() < batch.symbols
+        dense = batch.dense_inputs()
+        assert dense.shape == (n, width, batch.symbols)
+        np.testing.assert_array_equal(dense.sum(-1),
+                                      steps < batch.lengths[:, None])
+    else:
+        assert batch.inputs.dtype == np.float32
+        assert not batch.inputs[steps >= batch.lengths[:, None]].any()
+
+
+@pytest.mark.parametrize("name", GENERATORS)
+def test_criterion_accepts_the_answer_and_rejects_a_wrong_one(name):
+    batch = GENERATORS[name](np.random.default_rng(1))
+    criterion = CRITERIA[name]
+    assert criterion(batch.targets, batch).all()
+    wrong = batch.targets.copy()
+    ends = batch.lengths - 1
+    # Flip the answer of sequence 0 at its end (a class, symbol or value).
+    wrong[0, ends[0]] = np.where(wrong[0, ends[0]] > 0.5, 0.0, 1.0)
+    right = criterion(wrong, batch)
+    assert not right[0] and right[1:].all()
+    with pytest.raises(ValueError, match="shape"):
+        criterion(batch.targets[:, :-1], batch)
+
+
+def test_noise_free_long_lag_is_the_papers_two_sequences():
+    batch = long_lag.noise_free_long_lag(np.random.default_rng(0), 50, 6)
+    x, y = 5, 6
+    assert batch.symbols == 7 and batch.inputs.shape == (50, 6)
+    assert set(batch.inputs[:, 0]) == {x, y}
+    np.testing.assert_array_equal(batch.inputs[:, 1:], [[0, 1, 2, 3, 4]] * 50)
+    # Next-symbol targets: a_1 .. a_{p-1}, then the first symbol again.
+    targets = batch.targets.argmax(-1)
+    np.testing.assert_array_equal(targets[:, :-1], [[0, 1, 2, 3, 4]] * 50)
+    np.testing.assert_array_equal(targets[:, -1], batch.inputs[:, 0])
+
+
+def test_random_middle_long_lag_has_no_regularities_but_the_ends():
+    batch = long_lag.random_middle_long_lag(np.random.default_rng(0), 2000, 5)
+    middle = batch.inputs[:, 1:]
+    assert middle.max() == 3 and middle.min() == 0
+    # Every middle symbol about equally often at every place.
+    counts = np.stack([(middle == k).mean(0) for k in range(4)])
+    assert np.allclose(counts, 0.25, atol=0.05)
+    np.testing.assert_array_equal(batch.targets[:, -1].argmax(-1),
+                                  batch.inputs[:, 0])
+
+
+def test_distractor_long_lag_follows_the_papers_recipe():
+    q = 30
+    batch = long_lag.distractor_long_lag(np.random.default_rng(2), 4000, q)
+    e, b, x = q, q + 1, q + 2
+    rows = np.arange(4000)
+    ends = batch.lengths - 1
+    assert (batch.inputs[:, 0] == b).all()
+    assert set(batch.inputs[:, 1]) == {x, x + 1}
+    assert (batch.inputs[rows, ends] == e).all()
+    # Between the second element and e: only distractors, at least q.
+    assert batch.lengths.min() >= q + 3
+    for k in range(200):
+        assert (batch.inputs[k, 2:ends[k]] < q).all()
+    # 9/10 chance of one more distractor at each step: mean k = 9.
+    assert abs((batch.lengths - q - 3).mean() - 9) < 0.5
+    answer = batch.targets[rows, ends].argmax(-1)
+    np.testing.assert_array_equal(answer, batch.inputs[:, 1] - x)
+    assert (batch.mask.sum(1) == 1).all()
+
+
+def test_noise_and_signal_classes_and_noise():
+    batch = noise_signal.noise_and_signal(np.random.default_rng(3), 3000, 100,
+                                          3)
+    assert batch.lengths.min() >= 100 and batch.lengths.max() <= 110
+    first = batch.inputs[:, :3, 0]
+    assert set(np.unique(first)) == {-1.0, 1.0}
+    assert (first == first[:, :1]).all()
+    answer = at_ends(batch.targets, batch.lengths)[:, 0]
+    np.testing.assert_array_equal(answer, first[:, 0] > 0)
+    steps = np.arange(batch.mask.shape[1])[None, :]
+    noise = batch.inputs[(steps >= 3) & (steps < batch.lengths[:, None]), 0]
+    assert abs(noise.mean()) < 0.01 and abs(noise.var() - 0.2) < 0.01
+
+
+@pytest.mark.parametrize("make, low", [(marked_pairs.adding_1997, -1.0),
+                                       (marked_pairs.multiplication_1997, 0)])
+def test_marked_pairs_obey_the_marker_rules(make, low):
+    length = 40
+    batch = make(np.random.default_rng(4), 5000, length)
+    values, markers = batch.inputs[..., 0], batch.inputs[..., 1]
+    rows = np.arange(5000)
+    ends = batch.lengths - 1
+    assert batch.lengths.min() >= length and batch.lengths.max() <= 44
+    assert ((markers == 1).sum(1) == 2).all()
+    first = (markers == 1).argmax(1)
+    second = length - 1 - (markers[:, ::-1] == 1)[:, -length:].argmax(1)
+    assert (first < 10).all() and (second < length // 2 - 1).all()
+    assert first.max() == 9 and second.max() == length // 2 - 2
+    # -1 at the first and last pair unless the first is marked.
+    assert (markers[rows, ends] == -1).all()
+    assert (markers[first > 0, 0] == -1).all()
+    assert values.min() >= low and values.max() <= 1
+    answer = at_ends(batch.targets, batch.lengths)[:, 0]
+    x1, x2 = values[rows, first], values[rows, second]
+    if make is marked_pairs.adding_1997:
+        assert (values[first == 0, 0] == 0).all()
+        np.testing.assert_allclose(answer, 0.5 + (x1 + x2) / 4, atol=1e-6)
+    else:
+        np.testing.assert_allclose(answer, x1 * x2, atol=1e-6)
+
+
+@pytest.mark.parametrize("relevant", [2, 3])
+def test_temporal_order_key_symbols_and_classes(relevant):
+    batch = temporal_order(np.random.default_rng(5), 3000, relevant)
+    rows = np.arange(3000)
+    ends = batch.lengths - 1
+    assert batch.lengths.min() == 100 and batch.lengths.max() == 110
+    assert (batch.inputs[:, 0] == INDEX["E"]).all()
+    assert (batch.inputs[rows, ends] == INDEX["B"]).all()
+    keys = batch.inputs >= INDEX["X"]
+    keys[:, 0] = False
+    keys[rows, ends] = False
+    assert (keys.sum(1) == relevant).all()
+    positions = np.sort(np.nonzero(keys)[1].reshape(3000, relevant), axis=1)
+    for k, (low, high) in enumerate(KEY_POSITIONS[relevant]):
+        assert positions[:, k].min() == low and positions[:, k].max() == high
+    bits = batch.inputs[rows[:, None], positions] - INDEX["X"]
+    expected = bits @ (2 ** np.arange(relevant)[::-1])
+    np.testing.assert_array_equal(batch.targets[rows, ends].argmax(-1),
+                                  expected)
+    assert len(np.unique(expected)) == 2 ** relevant
+    string = "".join(SYMBOLS[s] for s in batch.inputs[0, :batch.lengths[0]])
+    assert string[0] == "E" and string[-1] == "B"
+
+
+def test_symbols_right_uses_the_k_most_active_outputs():
+    targets = np.zeros((1, 2, 3), np.float32)
+    targets[0, 0, [0, 2]] = 1  # two symbols allowed
+    targets[0, 1, 1] = 1
+    batch = Sequences(np.zeros((1, 2), np.int32), targets,
+                      np.ones((1, 2), bool), np.array([2]), 3)
+    good = np.array([[[0.6, 0.1, 0.5], [0.2, 0.9, 0.3]]])
+    bad = np.array([[[0.6, 0.55, 0.5], [0.2, 0.9, 0.3]]])
+    assert criteria.symbols_right(good, batch).tolist() == [True]
+    assert criteria.symbols_right(bad, batch).tolist() == [False]
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda r: long_lag.noise_free_long_lag(r, 5, 1), "p must be"),
+    (lambda r: long_lag.random_middle_long_lag(r, 0, 5), "n_sequences"),
+    (lambda r: long_lag.distractor_long_lag(r, 5, 0), "q must be"),
+    (lambda r: long_lag.distractor_long_lag(r, 5, 10, p=0), "p must be"),
+    (lambda r: noise_signal.noise_and_signal(r, 5, 10, 10), "below length"),
+    (lambda r: noise_signal.noise_and_signal(r, 5, 10, 0), "signal must"),
+    (lambda r: marked_pairs.adding_1997(r, 5, 5), "T/2 - 1"),
+    (lambda r: marked_pairs.multiplication_1997(r, 5, 2.5), "length must"),
+    (lambda r: temporal_order(r, 5, 4), "relevant must be 2"),
+])
+def test_impossible_arguments_say_what_is_expected(call, message):
+    with pytest.raises(ValueError, match=message):
+        call(np.random.default_rng(0))
+
+
+def test_generators_want_a_numpy_generator():
+    with pytest.raises(TypeError, match="default_rng"):
+        long_lag.distractor_long_lag(0, 5, 10)
+
+
+def test_criteria_reject_non_finite_outputs_and_bad_tolerance():
+    batch = GENERATORS["4"](np.random.default_rng(0))
+    with pytest.raises(ValueError, match="NaN"):
+        criteria.end_error_below(np.full(batch.targets.shape, np.nan), batch,
+                                 0.04)
+    with pytest.raises(ValueError, match="tolerance"):
+        criteria.end_error_below(batch.targets, batch, 0)
+
+
+def test_one_hot_leaves_padding_empty():
+    np.testing.assert_array_equal(one_hot(np.array([[1, -1]]), 3),
+                                  [[[0, 1, 0], [0, 0, 0]]])
