@@ -12,23 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from lstm_course.provenance import machine
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def machine() -> dict:
-    import keras
-    import numpy
-
-    return {"python": platform.python_version(), "platform": platform.platform(),
-            "cpus": os.cpu_count(), "keras": keras.__version__,
-            "backend": keras.backend.backend(), "numpy": numpy.__version__}
 
 
 def write_results(path: Path, **payload) -> None:

@@ -4,6 +4,7 @@
     lstm-course run-solutions [NOTEBOOK...]   execute solutions/ in place
     lstm-course grade PATH... [options]       grade hand-ins
     lstm-course init-student-repo DIR         the students' CI workflow
+    lstm-course reproduce EXPERIMENT [options] a 1997 experiment, as JSON
 """
 
 from __future__ import annotations
@@ -77,6 +78,17 @@ def _init_student_repo(args) -> int:
     return 0
 
 
+def _reproduce(args) -> int:
+    from lstm_course.modes import mode
+    from lstm_course.reproduce.command import reproduce_command
+
+    return reproduce_command(
+        args.experiment, mode=args.mode or mode(), trials=args.trials,
+        optimizer=args.optimizer, model=args.model, size=args.size,
+        budget=args.budget, seed=args.seed, out=args.out,
+        argv=args.argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lstm-course", description="The LSTM course's tools.")
@@ -131,11 +143,39 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("folder", metavar="DIR")
     init.add_argument("--force", action="store_true")
     init.set_defaults(handler=_init_student_repo)
+
+    from lstm_course.reproduce.experiments import EXPERIMENTS
+    from lstm_course.reproduce.options import MODELS, MODES, OPTIMIZERS
+
+    rep = commands.add_parser(
+        "reproduce", help="train the paper's network on one of its "
+        "experiments and write the results as JSON")
+    rep.add_argument("experiment", choices=list(EXPERIMENTS))
+    rep.add_argument("--mode", choices=MODES,
+                     help="sizes and budget (default: LSTM_COURSE_MODE, "
+                     "else class)")
+    rep.add_argument("--trials", type=int, metavar="N",
+                     help="default: 1 (smoke), 3 (class), 10 (paper)")
+    rep.add_argument("--optimizer", choices=list(OPTIMIZERS),
+                     default="paper",
+                     help="; ".join(f"{k}: {v}" for k, v in OPTIMIZERS.items()))
+    rep.add_argument("--model", choices=list(MODELS), default="lstm1997",
+                     help="simple-rnn: the BPTT baseline")
+    rep.add_argument("--size", type=int, metavar="N",
+                     help="the experiment's p, q or T (default: the mode's)")
+    rep.add_argument("--budget", type=int, metavar="SEQUENCES",
+                     help="stop a trial after this many training sequences")
+    rep.add_argument("--seed", type=int, default=0,
+                     help="trial k uses seed + k (default 0)")
+    rep.add_argument("--out", type=Path, metavar="FILE",
+                     help="write the JSON here (default: stdout)")
+    rep.set_defaults(handler=_reproduce)
     return parser
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = sys.argv[1:] if argv is None else list(argv)
     try:
         return args.handler(args)
     except (MarkerError, FileNotFoundError, ValueError) as error:

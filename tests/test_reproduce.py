@@ -1,0 +1,106 @@
+"""``lstm-course reproduce``: its JSON, its networks, its loss, its errors."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from lstm_course import cli
+from lstm_course.reproduce.experiments import EXPERIMENTS, generate
+from lstm_course.reproduce.model import HalfSquaredError, OneHot, build_model
+from lstm_course.reproduce.train import reproduce
+from lstm_course.tasks.sequences import one_hot
+
+
+def test_smoke_run_writes_the_results_with_their_provenance(tmp_path):
+    out = tmp_path / "r" / "2a.json"
+    argv = ["reproduce", "2a", "--mode", "smoke", "--trials", "2",
+            "--budget", "64", "--seed", "3", "--out", str(out)]
+    assert cli.main(argv) == 0
+    record = json.loads(out.read_text())
+    assert record["command"] == "lstm-course " + " ".join(argv)
+    assert {"python", "keras", "backend", "numpy", "cpus"} <= \
+        set(record["machine"])
+    assert record["experiment"] == "2a" and record["mode"] == "smoke"
+    assert record["size_name"] == "p" and record["size"] == 5
+    assert record["optimizer"] == "paper" and record["budget"] == 64
+    assert [t["seed"] for t in record["trials"]] == [3, 4]
+    for trial in record["trials"]:
+        assert 0 < trial["sequences"] <= 64
+        assert 0 <= trial["test_right"] <= 1 and trial["seconds"] > 0
+        assert trial["solved"] == (trial["test_right"] >= 1.0)
+    solved = [t for t in record["trials"] if t["solved"]]
+    assert record["percent_solved"] == 100 * len(solved) / 2
+    assert record["paper"]["sequences"] is None  # the paper ran p = 100
+    assert record["paper"]["percent_solved"] == 100
+    assert record["wall_seconds"] > 0
+
+
+@pytest.mark.parametrize("name", list(EXPERIMENTS))
+def test_every_experiment_trains_one_chunk(name):
+    result = reproduce(name, mode="smoke", budget=16, optimizer="adam")
+    assert result["trials"][0]["sequences"] == 16
+    assert result["network"] == (f"{EXPERIMENTS[name].blocks} blocks x "
+                                 f"{EXPERIMENTS[name].cells_per_block} cells")
+
+
+def test_simple_rnn_baseline_runs():
+    result = reproduce("4", mode="smoke", budget=16, model="simple-rnn")
+    assert result["model"] == "simple-rnn"
+    assert result["trials"][0]["sequences"] == 16
+
+
+def test_the_network_sees_the_papers_one_hot_code():
+    batch = generate(EXPERIMENTS["2c"], np.random.default_rng(0), 4, 6)
+    layer = OneHot(batch.symbols)
+    dense = keras.ops.convert_to_numpy(layer(batch.inputs))
+    np.testing.assert_array_equal(dense, one_hot(batch.inputs, batch.symbols))
+    assert OneHot.from_config(layer.get_config()).depth == batch.symbols
+    with pytest.raises(ValueError, match="depth"):
+        OneHot(0)
+
+
+def test_half_squared_error_is_the_papers_error_per_sequence():
+    rng = np.random.default_rng(0)
+    y_true = rng.uniform(size=(3, 5, 2)).astype("float32")
+    y_pred = rng.uniform(size=(3, 5, 2)).astype("float32")
+    mask = (rng.uniform(size=(3, 5)) > 0.5).astype("float32")
+    expected = 0.5 * (((y_true - y_pred) ** 2).sum(-1) * mask).sum() / 3
+    got = HalfSquaredError()(y_true, y_pred, sample_weight=mask)
+    assert abs(float(got) - expected) < 1e-5
+
+
+def test_paper_optimizer_is_plain_sgd_at_the_papers_rate():
+    experiment = EXPERIMENTS["4"]
+    batch = generate(experiment, np.random.default_rng(0), 2, 10)
+    network = build_model(experiment, batch)
+    assert isinstance(network.optimizer, keras.optimizers.SGD)
+    assert float(network.optimizer.learning_rate) == pytest.approx(0.5)
+    assert float(network.optimizer.momentum) == 0.0
+    cell = network.layers[1].cell
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(cell.bias)[:2], [-3, -6])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"name": "7"}, "unknown experiment '7'; the experiments are 1, 2a"),
+    ({"name": "1", "size": 3}, "experiment 1 has no size"),
+    ({"name": "2c", "size": 0}, "q must be"),
+    ({"name": "4", "trials": 0}, "trials must be a positive integer"),
+    ({"name": "4", "budget": 2.5}, "budget must be a positive integer"),
+    ({"name": "4", "mode": "fast"}, "mode must be one of smoke, class"),
+    ({"name": "4", "model": "gru", "budget": 1}, "model must be one of"),
+    ({"name": "4", "optimizer": "rmsprop", "budget": 1},
+     "optimizer must be one of"),
+])
+def test_bad_arguments_say_what_is_expected(kwargs, message):
+    kwargs.setdefault("mode", "smoke")
+    with pytest.raises(ValueError, match=message):
+        reproduce(**kwargs)
+
+
+def test_cli_refuses_a_folder_as_out(tmp_path, capsys):
+    assert cli.main(["reproduce", "4", "--mode", "smoke", "--out",
+                     str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
