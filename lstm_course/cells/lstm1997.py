@@ -36,6 +36,10 @@ def _initializer(name, value, weight_range):
                          ) from None
 
 
+CELL_INPUTS = ("paper", "logistic")
+CELL_OUTPUTS = ("paper", "identity")
+
+
 @keras.saving.register_keras_serializable(package="lstm_course")
 class LSTM1997Cell(keras.layers.Layer):
     r"""The 1997 LSTM: memory cell blocks with input and output gates, the
@@ -83,6 +87,11 @@ class LSTM1997Cell(keras.layers.Layer):
             ``[-1, -2, -3, -4]``).
         kernel_initializer, recurrent_initializer: override the uniform
             initialisation of the input and recurrent weights.
+        cell_input: ``"paper"`` (g in [-2, 2]) or ``"logistic"`` (g = f, in
+            [0, 1]), and
+        cell_output: ``"paper"`` (h in [-1, 1]) or ``"identity"``
+            (h(s) = s): the paper's experiments 2a and 2b use the logistic
+            g and the identity h.
 
     Call arguments:
         inputs: x_t, shape (batch, D).
@@ -100,7 +109,8 @@ class LSTM1997Cell(keras.layers.Layer):
     def __init__(self, blocks, cells_per_block=1, truncated=True,
                  weight_range=0.1, input_gate_bias=None,
                  output_gate_bias=None, kernel_initializer=None,
-                 recurrent_initializer=None, **kwargs):
+                 recurrent_initializer=None, cell_input="paper",
+                 cell_output="paper", **kwargs):
         for name, value in (("blocks", blocks),
                             ("cells_per_block", cells_per_block)):
             if isinstance(value, bool) or not isinstance(
@@ -111,7 +121,16 @@ class LSTM1997Cell(keras.layers.Layer):
                 weight_range, (int, float)) or not 0 < weight_range < np.inf:
             raise ValueError(f"weight_range must be a number > 0, got "
                              f"{weight_range!r}")
+        for name, value, choices in (
+                ("cell_input", cell_input, CELL_INPUTS),
+                ("cell_output", cell_output, CELL_OUTPUTS)):
+            if value not in choices:
+                raise ValueError(f"{name} must be one of "
+                                 f"{', '.join(map(repr, choices))}, got "
+                                 f"{value!r}")
         super().__init__(**kwargs)
+        self.cell_input = cell_input
+        self.cell_output = cell_output
         self.blocks = int(blocks)
         self.cells_per_block = int(cells_per_block)
         self.units = self.blocks * self.cells_per_block
@@ -170,10 +189,13 @@ class LSTM1997Cell(keras.layers.Layer):
         y = ops.sigmoid(z)
         b, c = self.blocks, self.units
         i = y[:, :b]  # (batch, blocks)
-        g = 4.0 * y[:, b:b + c] - 2.0  # (batch, C)
+        g = y[:, b:b + c]  # (batch, C)
+        if self.cell_input == "paper":
+            g = 4.0 * g - 2.0
         o = y[:, b + c:]  # (batch, blocks)
         s = s_tm1 + self._to_cells(i) * g  # the CEC, self-connection 1.0
-        h = self._to_cells(o) * ops.tanh(0.5 * s)  # 2 f(s) - 1
+        squashed = ops.tanh(0.5 * s) if self.cell_output == "paper" else s
+        h = self._to_cells(o) * squashed  # h(s) = 2 f(s) - 1 = tanh(s / 2)
         return h, [h, s]
 
     def get_config(self):
@@ -185,6 +207,8 @@ class LSTM1997Cell(keras.layers.Layer):
             "weight_range": self.weight_range,
             "input_gate_bias": self.input_gate_bias,
             "output_gate_bias": self.output_gate_bias,
+            "cell_input": self.cell_input,
+            "cell_output": self.cell_output,
             "kernel_initializer": None if self._kernel_initializer_arg is None
             else keras.initializers.serialize(self.kernel_initializer),
             "recurrent_initializer":

@@ -51,6 +51,9 @@ class Experiment:
     weight_range: float = 0.1
     input_gate_bias: tuple | None = None
     output_gate_bias: tuple | None = None
+    #: the cell's squashing: g "paper" or "logistic", h "paper" or "identity".
+    cell_input: str = "paper"
+    cell_output: str = "paper"
     size_name: str | None = None
     required: float = 1.0
     #: size -> the paper's sequences to solve (None: not reported).
@@ -84,7 +87,8 @@ EXPERIMENTS = {e.name: e for e in [
     Experiment(
         "2a", "noise-free long lag", long_lag.noise_free_long_lag,
         criteria.symbols_right, blocks=1, cells_per_block=1,
-        learning_rate=1.0, weight_range=0.2, size_name="p",
+        learning_rate=1.0, weight_range=0.2, cell_input="logistic",
+        cell_output="identity", size_name="p",
         paper_sequences={100: 5_040}, paper_success=100,
         modes={"smoke": (5, 256, 2, 128), "class": (100, 20_000, 2, 500),
                "paper": (100, 100_000, 2, 500)},
@@ -93,7 +97,8 @@ EXPERIMENTS = {e.name: e for e in [
     Experiment(
         "2b", "long lag, random middle", long_lag.random_middle_long_lag,
         criteria.final_symbol_right, blocks=1, cells_per_block=1,
-        learning_rate=1.0, weight_range=0.2, size_name="p",
+        learning_rate=1.0, weight_range=0.2, cell_input="logistic",
+        cell_output="identity", size_name="p",
         paper_sequences={100: 5_680}, paper_success=100,
         modes={"smoke": (5, 256, 64, 128), "class": (100, 20_000, 256, 500),
                "paper": (100, 100_000, 1_000, 500)},

@@ -76,13 +76,18 @@ def build_model(experiment, batch, model="lstm1997", optimizer="paper"):
                             cells_per_block=experiment.cells_per_block,
                             weight_range=experiment.weight_range,
                             input_gate_bias=experiment.input_gate_bias,
-                            output_gate_bias=experiment.output_gate_bias)
+                            output_gate_bias=experiment.output_gate_bias,
+                            cell_input=experiment.cell_input,
+                            cell_output=experiment.cell_output)
     else:
         # As many units as the LSTM has cells and gates together.
         cell = keras.layers.SimpleRNNCell(units + 2 * experiment.blocks)
-    x = keras.layers.RNN(cell, return_sequences=True)(x)
+    cells = keras.layers.RNN(cell, return_sequences=True)(x)
+    # The output units see the current input beside the cells: predicting
+    # the next symbol of 1, 2a and 2b needs it (a shortcut, our choice).
     outputs = keras.layers.Dense(batch.targets.shape[-1],
-                                 activation="sigmoid")(x)
+                                 activation="sigmoid")(
+        keras.layers.Concatenate()([x, cells]))
     network = keras.Model(inputs, outputs)
     network.compile(
         keras.optimizers.SGD(experiment.learning_rate)

@@ -130,6 +130,33 @@ def test_config_round_trip_keeps_the_options():
     assert clone.truncated is False and clone.output_gate_bias == [-2.0] * 3
 
 
+def test_experiment_2a_squashing_logistic_g_and_identity_h():
+    """s_t = s_{t-1} + i_t f(net_c), h_t = o_t s_t (the paper's 2a/2b)."""
+    rng = np.random.default_rng(3)
+    params = L.init_params(rng, 3, 2, 2, weight_range=0.5)
+    cell = LSTM1997Cell(2, cells_per_block=2, cell_input="logistic",
+                        cell_output="identity", dtype="float64")
+    layer = keras.layers.RNN(cell, return_sequences=True, dtype="float64")
+    layer.build((None, 5, 3))
+    cell.set_weights(packed_weights(params))
+    x = rng.normal(size=(4, 5, 3))
+    h, s = np.zeros((4, 4)), np.zeros((4, 4))
+    expected = []
+    for t in range(5):
+        def net(gate):
+            return x[:, t] @ params["W_x" + gate] + h @ params["W_h" + gate] \
+                + params["b_" + gate]
+        i = np.repeat(L.sigmoid(net("i")), 2, axis=1)
+        o = np.repeat(L.sigmoid(net("o")), 2, axis=1)
+        s = s + i * L.sigmoid(net("c"))
+        h = o * s
+        expected.append(h)
+    got = keras.ops.convert_to_numpy(layer(x))
+    np.testing.assert_allclose(got, np.stack(expected, 1), atol=1e-12)
+    clone = LSTM1997Cell.from_config(cell.get_config())
+    assert (clone.cell_input, clone.cell_output) == ("logistic", "identity")
+
+
 @pytest.mark.parametrize("truncated", [True, False])
 def test_keras_contract_and_keras_file_round_trip(truncated, tmp_path):
     check_cell_contract(lambda: LSTM1997Cell(2, cells_per_block=2,
@@ -151,6 +178,9 @@ def test_keras_contract_and_keras_file_round_trip(truncated, tmp_path):
     ({"blocks": 2, "output_gate_bias": "low"}, "output_gate_bias"),
     ({"blocks": 2, "kernel_initializer": "paper-ish"},
      "kernel_initializer: unknown initializer 'paper-ish'"),
+    ({"blocks": 2, "cell_input": "tanh"},
+     "cell_input must be one of 'paper', 'logistic', got 'tanh'"),
+    ({"blocks": 2, "cell_output": None}, "cell_output must be one of"),
 ])
 def test_bad_arguments_are_refused_with_a_reason(kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -1,0 +1,268 @@
+"""Chapter 04 exercises: assemble a sequence of experiment 2c, the adding
+problem's target in the paper's coding, the paper's two kinds of success
+criterion (an error bound at each sequence's end, and the most active
+outputs at every step), and the count of sequences to solve."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lstm_course.exercises.compare import arrays_of_tuple, to_array
+from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
+from lstm_course.tasks import marked_pairs, reber
+from lstm_course.tasks.sequences import at_ends, end_mask
+
+REFERENCE = ("lstm_course.tasks", "lstm_course.reproduce")
+
+
+# --- ch04.distractor_sequence -----------------------------------------------
+
+def _distractor_case(second, count, p):
+    def make(rng):
+        return {"second": np.array(second),
+                "distractors": rng.integers(0, p, size=count),
+                "p": np.array(p)}
+    return make
+
+
+def _run_distractor(fn, inputs):
+    value = fn(int(inputs["second"]), inputs["distractors"].copy(),
+               int(inputs["p"]))
+    return arrays_of_tuple(value, "distractor_sequence",
+                           ("symbols", "target"))
+
+
+def _ref_distractor(inputs):
+    p, second = int(inputs["p"]), int(inputs["second"])
+    symbols = np.concatenate([[p + 1, p + 2 + second], inputs["distractors"],
+                              [p]])
+    return {"symbols": symbols.astype(float),
+            "target": np.eye(2)[second]}
+
+
+register(Exercise(
+    id="ch04.distractor_sequence",
+    title="a sequence of experiment 2c",
+    points=2,
+    kind="function",
+    signature="distractor_sequence(second, distractors, p)",
+    parameters=("second", "distractors", "p"),
+    cases=(Case("x, 10 distractors, p = 10", _distractor_case(0, 10, 10)),
+           Case("y, 8 distractors, p = 20", _distractor_case(1, 8, 20))),
+    subchecks=(
+        SubCheck("x", "x, 10 distractors, p = 10", ("symbols", "target"), 0.5,
+                 "Symbols: a_1..a_p are 0..p-1, then e = p, b = p + 1, "
+                 "x = p + 2, y = p + 3. The input is b, x|y, the "
+                 "distractors, e; the target is (1, 0) for x, (0, 1) for y.",
+                 0.0, 0.0),
+        SubCheck("y, fewer distractors than symbols",
+                 "y, 8 distractors, p = 20", ("symbols", "target"), 0.5,
+                 "The codes of e, b, x, y follow all p distractor symbols, "
+                 "however many distractors a sequence holds.", 0.0, 0.0),
+    ),
+    run=_run_distractor,
+    reference=_ref_distractor,
+    references=REFERENCE,
+))
+
+
+# --- ch04.adding_targets ----------------------------------------------------
+
+def _adding_case(length):
+    def make(rng):
+        return {"pairs": marked_pairs.adding_1997(rng, 6, length).inputs
+                .astype(float)}
+    return make
+
+
+def _run_adding(fn, inputs):
+    return {"targets": to_array(fn(inputs["pairs"].copy()),
+                                "adding_targets's return value")}
+
+
+def _ref_adding(inputs):
+    values, markers = inputs["pairs"][..., 0], inputs["pairs"][..., 1]
+    return {"targets": 0.5 + (values * (markers == 1)).sum(1) / 4}
+
+
+register(Exercise(
+    id="ch04.adding_targets",
+    title="the adding problem's target, in the paper's coding",
+    points=2,
+    kind="function",
+    signature="adding_targets(pairs)",
+    parameters=("pairs",),
+    cases=(Case("T = 20", _adding_case(20)),
+           Case("T = 100", _adding_case(100))),
+    subchecks=(
+        SubCheck("T = 20", "T = 20", ("targets",), 0.5,
+                 "target = 0.5 + (X1 + X2) / 4, where X1 and X2 are the values "
+                 "of the two pairs whose marker is 1.0."),
+        SubCheck("only markers of 1.0 mark", "T = 100", ("targets",), 0.5,
+                 "The first and last pairs carry the marker -1.0: they are "
+                 "not marked values. Select with marker == 1, not marker != "
+                 "0."),
+    ),
+    run=_run_adding,
+    reference=_ref_adding,
+    references=REFERENCE,
+))
+
+
+# --- ch04.end_error_below ---------------------------------------------------
+
+def _end_case(equal_lengths):
+    def make(rng):
+        n, width, k = 8, 12, 2
+        lengths = np.full(n, width) if equal_lengths else \
+            rng.integers(5, width + 1, size=n)
+        lengths[0] = width
+        targets = np.zeros((n, width, k))
+        targets[end_mask(lengths, width)] = rng.integers(0, 2, size=(n, k))
+        # Outputs near the targets at each end; far off after it.
+        outputs = targets + rng.uniform(-0.35, 0.35, size=targets.shape)
+        outputs[~end_mask(lengths, width)] = rng.uniform(
+            -2, 2, size=(int((~end_mask(lengths, width)).sum()), k))
+        return {"outputs": outputs, "targets": targets,
+                "lengths": lengths.astype(np.int64), "tolerance": np.array(0.2)}
+    return make
+
+
+def _run_end(fn, inputs):
+    value = fn(inputs["outputs"].copy(), inputs["targets"].copy(),
+               inputs["lengths"].copy(), float(inputs["tolerance"]))
+    return {"right": to_array(value, "end_error_below's return value")}
+
+
+def _ref_end(inputs):
+    lengths = inputs["lengths"]
+    error = np.abs(at_ends(inputs["outputs"], lengths)
+                   - at_ends(inputs["targets"], lengths))
+    return {"right": np.all(error < inputs["tolerance"], axis=-1).astype(float)}
+
+
+register(Exercise(
+    id="ch04.end_error_below",
+    title="success: every output's error at the sequence's end",
+    points=2,
+    kind="function",
+    signature="end_error_below(outputs, targets, lengths, tolerance)",
+    parameters=("outputs", "targets", "lengths", "tolerance"),
+    cases=(Case("equal lengths", _end_case(True)),
+           Case("padded sequences", _end_case(False))),
+    subchecks=(
+        SubCheck("equal lengths", "equal lengths", ("right",), 0.4,
+                 "A sequence is right when |output - target| < tolerance for "
+                 "every output unit at its last step: one bool per "
+                 "sequence.", 0.0, 0.0),
+        SubCheck("padded sequences", "padded sequences", ("right",), 0.6,
+                 "Sequence n ends at step lengths[n] - 1, not at the last "
+                 "column of the padded batch.", 0.0, 0.0),
+    ),
+    run=_run_end,
+    reference=_ref_end,
+    references=REFERENCE,
+))
+
+
+# --- ch04.symbols_right -----------------------------------------------------
+
+def _symbols_case(n):
+    def make(rng):
+        inputs, targets, mask = reber.embedded_reber(rng, n)
+        # Outputs that mostly rank the allowed symbols first.
+        outputs = targets * rng.uniform(0.3, 1.0, size=targets.shape) \
+            + rng.uniform(0, 0.45, size=targets.shape)
+        return {"outputs": outputs, "targets": targets.astype(float),
+                "mask": mask.astype(float)}
+    return make
+
+
+def _run_symbols(fn, inputs):
+    value = fn(inputs["outputs"].copy(), inputs["targets"].copy(),
+               inputs["mask"].astype(bool))
+    return {"right": to_array(value, "symbols_right's return value")}
+
+
+def _ref_symbols(inputs):
+    right = [reber.predicted_perfectly(o[m], t[m]) for o, t, m in zip(inputs["outputs"], inputs["targets"],
+                                inputs["mask"].astype(bool))]
+    return {"right": np.array(right, float)}
+
+
+register(Exercise(
+    id="ch04.symbols_right",
+    title="success in experiment 1: the most active outputs are the "
+          "possible next symbols",
+    points=2,
+    kind="function",
+    signature="symbols_right(outputs, targets, mask)",
+    parameters=("outputs", "targets", "mask"),
+    cases=(Case("8 strings", _symbols_case(8)),
+           Case("40 strings", _symbols_case(40))),
+    subchecks=(
+        SubCheck("8 strings", "8 strings", ("right",), 0.5,
+                 "At every step where mask is True, with k symbols allowed "
+                 "(targets == 1), the k largest outputs must be exactly "
+                 "those k. One bool per string.", 0.0, 0.0),
+        SubCheck("40 strings", "40 strings", ("right",), 0.5,
+                 "Steps where mask is False (padding, the final E) do not "
+                 "count.", 0.0, 0.0),
+    ),
+    run=_run_symbols,
+    reference=_ref_symbols,
+    references=REFERENCE + ("lstm_course.tasks.reber",),
+))
+
+
+# --- ch04.sequences_to_solve ------------------------------------------------
+
+def _log_case(solved_at):
+    def make(rng):
+        seen = np.cumsum(rng.integers(100, 1000, size=12))
+        share = np.sort(rng.uniform(0.2, 0.95, size=12))
+        if solved_at is not None:
+            share[solved_at:] = 1.0
+            share[solved_at + 1] = 0.99  # it may drop again afterwards
+        return {"seen": seen.astype(np.int64), "test_share": share,
+                "required": np.array(1.0)}
+    return make
+
+
+def _run_log(fn, inputs):
+    value = fn(inputs["seen"].copy(), inputs["test_share"].copy(),
+               float(inputs["required"]))
+    return {"sequences": to_array(value, "sequences_to_solve's return "
+                                         "value")}
+
+
+def _ref_log(inputs):
+    hits = np.flatnonzero(inputs["test_share"] >= inputs["required"])
+    return {"sequences": np.array(float(inputs["seen"][hits[0]]) if len(hits)
+                                  else -1.0)}
+
+
+register(Exercise(
+    id="ch04.sequences_to_solve",
+    title="sequences seen until the criterion first held",
+    points=2,
+    kind="function",
+    signature="sequences_to_solve(seen, test_share, required)",
+    parameters=("seen", "test_share", "required"),
+    cases=(Case("solved", _log_case(5)),
+           Case("solved at once", _log_case(0)),
+           Case("never solved", _log_case(None))),
+    subchecks=(
+        SubCheck("solved", "solved", ("sequences",), 0.4,
+                 "Return seen[k] for the first check k whose test_share >= "
+                 "required (the first time, even if it drops later).",
+                 0.0, 0.0),
+        SubCheck("solved at once", "solved at once", ("sequences",), 0.3,
+                 "The first check counts too.", 0.0, 0.0),
+        SubCheck("never solved", "never solved", ("sequences",), 0.3,
+                 "When no check reaches required, return -1.", 0.0, 0.0),
+    ),
+    run=_run_log,
+    reference=_ref_log,
+    references=REFERENCE,
+))
