@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import sys
 import tempfile
@@ -28,7 +29,7 @@ def write_results(path: Path, **payload) -> None:
     ``payload``; says where it went."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({
-        "command": " ".join(["python", *sys.argv]), "machine": machine(),
+        "command": shlex.join(["python", *sys.argv]), "machine": machine(),
         "date": time.strftime("%Y-%m-%d"), **payload}, indent=1) + "\n")
     print(f"wrote {path}")
 
