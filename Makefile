@@ -7,7 +7,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test test-units test-notebooks release release-check solutions grade bench clean
+.PHONY: lab test test-units test-notebooks release release-check solutions grade bench reproduce clean
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=chapters $(ROOT_FLAG) $(LAB_ARGS)
@@ -41,6 +41,12 @@ grade: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/chapter_times.py
+
+# The paper-mode runs of chapter 04 (hours), e.g. make reproduce ROWS="2c:1000 4:100" JOBS=16
+ROWS ?=
+JOBS ?= 1
+reproduce: $(STAMP)
+	$(BIN)/python benchmarks/reproduce_1997.py --jobs $(JOBS) $(if $(ROWS),--rows $(ROWS),)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is needed, found " + sys.version.split()[0] + ": set PYTHON=python3.x")'

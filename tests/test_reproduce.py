@@ -30,6 +30,9 @@ def test_smoke_run_writes_the_results_with_their_provenance(tmp_path):
         assert 0 < trial["sequences"] <= 64
         assert 0 <= trial["test_right"] <= 1 and trial["seconds"] > 0
         assert trial["solved"] == (trial["test_right"] >= 1.0)
+        seen = [check[0] for check in trial["checks"]]
+        assert seen == sorted(seen) and seen[-1] == trial["sequences"]
+        assert trial["checks"][-1][1] == trial["test_right"]
     solved = [t for t in record["trials"] if t["solved"]]
     assert record["percent_solved"] == 100 * len(solved) / 2
     assert record["paper"]["sequences"] is None  # the paper ran p = 100

@@ -63,7 +63,8 @@ def run_trial(experiment, size, budget, test_sequences, check_every, seed,
               model="lstm1997", optimizer="paper", progress=None):
     """Train one network; returns a dict with ``solved``, ``sequences``
     (seen when the criterion first held, or the budget), the final share of
-    the test set right, and the seconds taken."""
+    the test set right, the seconds taken, and ``checks``: [sequences seen,
+    share of the test set right] at every check."""
     import keras
 
     from lstm_course.reproduce.model import build_model
@@ -75,7 +76,7 @@ def run_trial(experiment, size, budget, test_sequences, check_every, seed,
     keras.utils.set_random_seed(seed)
     network = build_model(experiment, test, model, optimizer)
     batch_size = 1 if optimizer == "paper" else ADAM_BATCH
-    seen, share = 0, 0.0
+    seen, share, checks = 0, 0.0, []
     while seen < budget:
         chunk = generate(experiment, train_rng,
                          min(check_every, budget - seen), size)
@@ -86,6 +87,7 @@ def run_trial(experiment, size, budget, test_sequences, check_every, seed,
                     verbose=0)
         seen += len(chunk.lengths)
         share = float(test_right(network, test, experiment.criterion).mean())
+        checks.append([seen, round(share, 4)])
         if progress:
             progress.show(f"  seed {seed}: {seen:,}/{budget:,} sequences, "
                           f"test right {100 * share:.1f}%")
@@ -93,7 +95,8 @@ def run_trial(experiment, size, budget, test_sequences, check_every, seed,
             break
     return {"seed": seed, "solved": share >= experiment.required,
             "sequences": seen, "test_right": round(share, 4),
-            "seconds": round(time.perf_counter() - start, 1)}
+            "seconds": round(time.perf_counter() - start, 1),
+            "checks": checks}
 
 
 def reproduce(name, mode="class", trials=None, optimizer="paper",
