@@ -3,7 +3,8 @@ whose network predicts held-out streams perfectly, for the forget-gate LSTM
 (full and truncated gradient) and the 1997 cell (without and with a reset at
 every string boundary).
 
-    python benchmarks/cerg.py [--mode class|paper] [--trials N] [--models NAME...]
+    python benchmarks/cerg.py [--mode class|paper] [--trials N]
+        [--models NAME...]
 
 `class` is chapter 05's setting: 16 cells, 2,048 training sequences of 5
 strings, 24 epochs, one test stream of 100 strings. `paper` uses Gers'

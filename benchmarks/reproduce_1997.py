@@ -78,7 +78,8 @@ def table() -> str:
              "ours: % solved (trials) | ours: median sequences | mode, "
              "optimizer | wall time | command |",
              "|---|---|---|---|---|---|---|---|---|"]
-    records = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))]
+    records = [json.loads(path.read_text())
+               for path in sorted(RESULTS.glob("*.json"))]
     order = {name: k for k, name in enumerate(EXPERIMENTS)}
     records.sort(key=lambda r: (order[r["experiment"]], r["size"] or 0,
                                 r["mode"], r["optimizer"]))

@@ -158,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="default: 1 (smoke), 3 (class), 10 (paper)")
     rep.add_argument("--optimizer", choices=list(OPTIMIZERS),
                      default="paper",
-                     help="; ".join(f"{k}: {v}" for k, v in OPTIMIZERS.items()))
+                     help="; ".join(f"{key}: {text}"
+                                    for key, text in OPTIMIZERS.items()))
     rep.add_argument("--model", choices=list(MODELS), default="lstm1997",
                      help="simple-rnn: the BPTT baseline")
     rep.add_argument("--size", type=int, metavar="N",

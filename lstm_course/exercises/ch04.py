@@ -96,8 +96,8 @@ register(Exercise(
            Case("T = 100", _adding_case(100))),
     subchecks=(
         SubCheck("T = 20", "T = 20", ("targets",), 0.5,
-                 "target = 0.5 + (X1 + X2) / 4, where X1 and X2 are the values "
-                 "of the two pairs whose marker is 1.0."),
+                 "target = 0.5 + (X1 + X2) / 4, where X1 and X2 are the "
+                 "values of the two pairs whose marker is 1.0."),
         SubCheck("only markers of 1.0 mark", "T = 100", ("targets",), 0.5,
                  "The first and last pairs carry the marker -1.0: they are "
                  "not marked values. Select with marker == 1, not marker != "
@@ -124,7 +124,8 @@ def _end_case(equal_lengths):
         outputs[~end_mask(lengths, width)] = rng.uniform(
             -2, 2, size=(int((~end_mask(lengths, width)).sum()), k))
         return {"outputs": outputs, "targets": targets,
-                "lengths": lengths.astype(np.int64), "tolerance": np.array(0.2)}
+                "lengths": lengths.astype(np.int64),
+                "tolerance": np.array(0.2)}
     return make
 
 
@@ -138,7 +139,8 @@ def _ref_end(inputs):
     lengths = inputs["lengths"]
     error = np.abs(at_ends(inputs["outputs"], lengths)
                    - at_ends(inputs["targets"], lengths))
-    return {"right": np.all(error < inputs["tolerance"], axis=-1).astype(float)}
+    right = np.all(error < inputs["tolerance"], axis=-1)
+    return {"right": right.astype(float)}
 
 
 register(Exercise(
@@ -185,8 +187,9 @@ def _run_symbols(fn, inputs):
 
 
 def _ref_symbols(inputs):
-    right = [reber.predicted_perfectly(o[m], t[m]) for o, t, m in zip(inputs["outputs"], inputs["targets"],
-                                inputs["mask"].astype(bool))]
+    masks = inputs["mask"].astype(bool)
+    right = [reber.predicted_perfectly(o[m], t[m]) for o, t, m in
+             zip(inputs["outputs"], inputs["targets"], masks)]
     return {"right": np.array(right, float)}
 
 

@@ -8,7 +8,7 @@ import keras
 from keras import ops
 
 from lstm_course.cells import LSTM1997Cell
-from lstm_course.reproduce.options import MODELS, OPTIMIZERS
+from lstm_course.reproduce.options import MODELS, OPTIMIZERS, require_choice
 
 
 @keras.saving.register_keras_serializable(package="lstm_course")
@@ -58,12 +58,8 @@ class HalfSquaredError(keras.losses.Loss):
 def build_model(experiment, batch, model="lstm1997", optimizer="paper"):
     """A compiled network for ``experiment`` with the input and output
     widths of ``batch``."""
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {', '.join(MODELS)}, got "
-                         f"{model!r}")
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of "
-                         f"{', '.join(OPTIMIZERS)}, got {optimizer!r}")
+    require_choice("model", model, MODELS)
+    require_choice("optimizer", optimizer, OPTIMIZERS)
     if batch.symbols:
         inputs = keras.Input((None,), dtype="int32")
         x = OneHot(batch.symbols)(inputs)

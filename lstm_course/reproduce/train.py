@@ -12,7 +12,8 @@ import time
 import numpy as np
 
 from lstm_course.reproduce.experiments import EXPERIMENTS, generate
-from lstm_course.reproduce.options import ADAM_BATCH, MODES
+from lstm_course.reproduce.options import (ADAM_BATCH, MODELS, MODES,
+                                           OPTIMIZERS, require_choice)
 from lstm_course.tasks.sequences import Sequences
 
 BUCKET = 32  # pad lengths to multiples of this: fewer compiled shapes
@@ -107,9 +108,9 @@ def reproduce(name, mode="class", trials=None, optimizer="paper",
     if name not in EXPERIMENTS:
         raise ValueError(f"unknown experiment {name!r}; the experiments "
                          f"are {', '.join(EXPERIMENTS)}")
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, got "
-                         f"{mode!r}")
+    require_choice("mode", mode, MODES)
+    require_choice("model", model, MODELS)
+    require_choice("optimizer", optimizer, OPTIMIZERS)
     experiment = EXPERIMENTS[name]
     default_size, default_budget, test_sequences, check_every = \
         experiment.modes[mode]
