@@ -1,8 +1,9 @@
 """Keras 3 recurrent cells, written with ``keras.ops``, for ``keras.layers.RNN``."""
 
 from lstm_course.cells.elman import ElmanCell
+from lstm_course.cells.gru import GRUCell
 from lstm_course.cells.lstm import VARIANTS, LSTMCell
 from lstm_course.cells.lstm1997 import LSTM1997Cell, packed_weights
 
-__all__ = ["VARIANTS", "ElmanCell", "LSTM1997Cell", "LSTMCell",
+__all__ = ["VARIANTS", "ElmanCell", "GRUCell", "LSTM1997Cell", "LSTMCell",
            "packed_weights"]

@@ -1,0 +1,116 @@
+"""The gated recurrent unit (Cho et al. 2014) as a Keras 3 cell. Introduced
+in chapter 06."""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="lstm_course")
+class GRUCell(keras.layers.Layer):
+    r"""One step of the GRU, for ``keras.layers.RNN``.
+
+    .. math::
+
+        z_t = \sigma(x_t W_z + h_{t-1} U_z + b_z), \quad
+        r_t = \sigma(x_t W_r + h_{t-1} U_r + b_r)
+
+        \tilde h_t = \tanh(x_t W_h + r_t \odot (h_{t-1} U_h + b'_h) + b_h)
+        \quad (\text{reset\_after}), \ \text{else}\ 
+        \tanh(x_t W_h + (r_t \odot h_{t-1}) U_h + b_h)
+
+        h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t
+
+    The update gate z plays the LSTM's forget gate and 1 - z its input gate
+    (CIFG, chapter 05) on a state that is also the output: no output gate,
+    no separate cell. Weights are laid out like ``keras.layers.GRUCell``'s,
+    gates ordered ``[z, r, h]``: ``kernel`` (D, 3H), ``recurrent_kernel``
+    (H, 3H), and ``bias`` (2, 3H) with ``reset_after`` (input and recurrent
+    biases, Keras' default) or (3H,) without; with the same weights the
+    outputs equal Keras'.
+
+    Args:
+        units: H > 0.
+        reset_after: apply the reset gate after the recurrent matmul
+            (Keras' and cuDNN's default) or before it (Cho et al.).
+        kernel_initializer, recurrent_initializer, bias_initializer: as in
+            Keras' GRU.
+
+    Call arguments:
+        inputs: x_t, shape (batch, D).
+        states: ``[h_tm1]``, shape (batch, H).
+
+    Returns:
+        ``(h_t, [h_t])``.
+
+    >>> import numpy as np
+    >>> layer = keras.layers.RNN(GRUCell(4))
+    >>> tuple(layer(np.zeros((2, 5, 3), "float32")).shape)
+    (2, 4)
+    """
+
+    def __init__(self, units, reset_after=True,
+                 kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", **kwargs):
+        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+            raise ValueError(f"units must be a positive integer, got "
+                             f"{units!r}")
+        if not isinstance(reset_after, bool):
+            raise ValueError(f"reset_after must be True or False, got "
+                             f"{reset_after!r}")
+        super().__init__(**kwargs)
+        self.units = units
+        self.reset_after = reset_after
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.recurrent_initializer = keras.initializers.get(
+            recurrent_initializer)
+        self.bias_initializer = keras.initializers.get(bias_initializer)
+        self.state_size = units
+        self.output_size = units
+
+    def build(self, input_shape):
+        width = 3 * self.units
+        self.kernel = self.add_weight(
+            shape=(input_shape[-1], width), name="kernel",
+            initializer=self.kernel_initializer)
+        self.recurrent_kernel = self.add_weight(
+            shape=(self.units, width), name="recurrent_kernel",
+            initializer=self.recurrent_initializer)
+        self.bias = self.add_weight(
+            shape=(2, width) if self.reset_after else (width,), name="bias",
+            initializer=self.bias_initializer)
+
+    def call(self, inputs, states, training=False):
+        h_tm1 = states[0] if isinstance(states, (list, tuple)) else states
+        units = self.units
+        if self.reset_after:
+            x = ops.matmul(inputs, self.kernel) + self.bias[0]
+            # One matmul on h for all three; r scales the candidate's part.
+            h = ops.matmul(h_tm1, self.recurrent_kernel) + self.bias[1]
+            z = ops.sigmoid(x[:, :units] + h[:, :units])
+            r = ops.sigmoid(x[:, units:2 * units] + h[:, units:2 * units])
+            candidate = ops.tanh(x[:, 2 * units:] + r * h[:, 2 * units:])
+        else:
+            x = ops.matmul(inputs, self.kernel) + self.bias
+            h = ops.matmul(h_tm1, self.recurrent_kernel[:, :2 * units])
+            z = ops.sigmoid(x[:, :units] + h[:, :units])
+            r = ops.sigmoid(x[:, units:2 * units] + h[:, units:])
+            candidate = ops.tanh(x[:, 2 * units:] + ops.matmul(
+                r * h_tm1, self.recurrent_kernel[:, 2 * units:]))
+        h_t = z * h_tm1 + (1.0 - z) * candidate
+        return h_t, [h_t]
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "reset_after": self.reset_after,
+            "kernel_initializer": keras.initializers.serialize(
+                self.kernel_initializer),
+            "recurrent_initializer": keras.initializers.serialize(
+                self.recurrent_initializer),
+            "bias_initializer": keras.initializers.serialize(
+                self.bias_initializer),
+        }
