@@ -1,0 +1,106 @@
+"""Chapter 00 exercises: the seasonal naive forecast and the mean absolute
+scaled error (MASE)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lstm_course.exercises.compare import to_array
+from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
+from lstm_course.forecast import baselines, metrics
+
+REFERENCE = ("lstm_course.forecast",)
+
+
+# --- ch00.seasonal_naive ----------------------------------------------------
+
+def _seasonal_case(lookback, horizon, season):
+    def make(rng):
+        return {"inputs": rng.normal(size=(5, lookback)),
+                "horizon": np.array(horizon), "season": np.array(season)}
+    return make
+
+
+def _run_seasonal(fn, inputs):
+    value = fn(inputs["inputs"].copy(), int(inputs["horizon"]),
+               int(inputs["season"]))
+    return {"forecasts": to_array(value, "seasonal_naive's return value")}
+
+
+def _ref_seasonal(inputs):
+    return {"forecasts": baselines.seasonal_naive(
+        inputs["inputs"], int(inputs["horizon"]), int(inputs["season"]))}
+
+
+register(Exercise(
+    id="ch00.seasonal_naive",
+    title="the seasonal naive forecast",
+    points=2,
+    kind="function",
+    signature="seasonal_naive(inputs, horizon, season)",
+    parameters=("inputs", "horizon", "season"),
+    cases=(Case("horizon within a season", _seasonal_case(24, 6, 12)),
+           Case("horizon beyond a season", _seasonal_case(15, 10, 4))),
+    subchecks=(
+        SubCheck("horizon within a season", "horizon within a season",
+                 ("forecasts",), 0.5,
+                 "Step h of the forecast (h = 0, 1, ...) repeats the value "
+                 "one season before it: inputs[:, L - season + h].",
+                 0.0, 0.0),
+        SubCheck("horizon beyond a season", "horizon beyond a season",
+                 ("forecasts",), 0.5,
+                 "Past one season, start the last season over: step h uses "
+                 "inputs[:, L - season + (h % season)].", 0.0, 0.0),
+    ),
+    run=_run_seasonal,
+    reference=_ref_seasonal,
+    references=REFERENCE,
+))
+
+
+# --- ch00.mase --------------------------------------------------------------
+
+def _mase_case(season):
+    def make(rng):
+        train = np.cumsum(rng.normal(size=60)) + 10 * np.sin(
+            np.arange(60) * 2 * np.pi / 12)
+        targets = rng.normal(size=(4, 6))
+        return {"targets": targets,
+                "forecasts": targets + rng.normal(scale=0.5, size=(4, 6)),
+                "train": train, "season": np.array(season)}
+    return make
+
+
+def _run_mase(fn, inputs):
+    value = fn(inputs["targets"].copy(), inputs["forecasts"].copy(),
+               inputs["train"].copy(), int(inputs["season"]))
+    return {"mase": to_array(value, "mase's return value")}
+
+
+def _ref_mase(inputs):
+    return {"mase": np.array(metrics.mase(
+        inputs["targets"], inputs["forecasts"], inputs["train"],
+        int(inputs["season"])))}
+
+
+register(Exercise(
+    id="ch00.mase",
+    title="the mean absolute scaled error",
+    points=2,
+    kind="function",
+    signature="mase(targets, forecasts, train, season)",
+    parameters=("targets", "forecasts", "train", "season"),
+    cases=(Case("season 1", _mase_case(1)), Case("season 12", _mase_case(12))),
+    subchecks=(
+        SubCheck("season 1", "season 1", ("mase",), 0.5,
+                 "MASE = mean |targets - forecasts| divided by the mean "
+                 "|train[t] - train[t - 1]| over the training series."),
+        SubCheck("season 12", "season 12", ("mase",), 0.5,
+                 "With a season m, the scale is the seasonal naive "
+                 "forecast's in-sample error: mean |train[t] - train[t - m]| "
+                 "for t = m, ..., len(train) - 1."),
+    ),
+    run=_run_mase,
+    reference=_ref_mase,
+    references=REFERENCE,
+))
