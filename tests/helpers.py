@@ -49,3 +49,19 @@ def check_cell_contract(make_cell, tmp_path, input_dim=3, steps=5,
     for a, b in zip(model.get_weights(), loaded.get_weights()):
         np.testing.assert_array_equal(a, b)
     assert type(loaded.layers[0].cell) is type(cell)
+
+
+def check_trains_and_round_trips(model, x, y, tmp_path, atol=0.0):
+    """One epoch of training changes the weights, and the model saved as
+    ``.keras`` loads back with the same outputs (to ``atol``)."""
+    model.compile(optimizer="adam", loss="mse")
+    before = [w.copy() for w in model.get_weights()]
+    model.fit(x, y, epochs=1, verbose=0)
+    assert any(not np.array_equal(a, b)
+               for a, b in zip(before, model.get_weights()))
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(x)),
+                               keras.ops.convert_to_numpy(model(x)),
+                               rtol=0, atol=atol)

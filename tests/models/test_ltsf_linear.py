@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from lstm_course.models.ltsf_linear import LTSFLinear, moving_average
+from tests.helpers import check_trains_and_round_trips
 
 
 def test_moving_average_repeats_the_edges_and_decomposes_exactly():
@@ -59,12 +60,7 @@ def test_fits_saves_and_loads(tmp_path):
     y = rng.normal(size=(16, 6, 1)).astype("float32")
     model = keras.Sequential([keras.Input((24, 1)),
                               LTSFLinear(6, kernel_size=7)])
-    model.compile("adam", "mse")
-    model.fit(x, y, epochs=1, verbose=0)
-    model.save(tmp_path / "m.keras")
-    loaded = keras.saving.load_model(tmp_path / "m.keras")
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(x)),
-                                  keras.ops.convert_to_numpy(model(x)))
+    check_trains_and_round_trips(model, x, y, tmp_path)
 
 
 @pytest.mark.parametrize("kwargs, match", [

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from lstm_course.models.tcn import TCN, receptive_field
-from tests.helpers import gradients
+from tests.helpers import check_trains_and_round_trips, gradients
 
 
 def input_gradient(layer, x, step):
@@ -40,13 +40,7 @@ def test_output_shape_and_round_trip(tmp_path):
     model = keras.Sequential([keras.Input((20, 2)), TCN(5, 3, (1, 2)),
                               keras.layers.Dense(1)])
     assert tuple(model(x).shape) == (4, 20, 1)
-    model.compile("adam", "mse")
-    model.fit(x, x[..., :1], epochs=1, verbose=0)
-    model.save(tmp_path / "tcn.keras")
-    loaded = keras.saving.load_model(tmp_path / "tcn.keras")
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(x)),
-                               keras.ops.convert_to_numpy(model(x)),
-                               atol=1e-6)
+    check_trains_and_round_trips(model, x, x[..., :1], tmp_path, atol=1e-6)
 
 
 @pytest.mark.parametrize("kwargs, match", [

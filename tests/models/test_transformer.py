@@ -7,7 +7,7 @@ import pytest
 
 from lstm_course.models.transformer import (CausalTransformer,
                                             positional_encoding)
-from tests.helpers import gradients
+from tests.helpers import check_trains_and_round_trips, gradients
 
 
 def test_positional_encoding_is_the_papers():
@@ -36,13 +36,7 @@ def test_fits_saves_and_loads(tmp_path):
     model = keras.Sequential([keras.Input((10, 2)),
                               CausalTransformer(8, 2, 1, 16, max_length=16),
                               keras.layers.Dense(1)])
-    model.compile("adam", "mse")
-    model.fit(x, x[..., :1], epochs=1, verbose=0)
-    model.save(tmp_path / "t.keras")
-    loaded = keras.saving.load_model(tmp_path / "t.keras")
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(x)),
-                               keras.ops.convert_to_numpy(model(x)),
-                               atol=1e-5)
+    check_trains_and_round_trips(model, x, x[..., :1], tmp_path, atol=1e-5)
 
 
 @pytest.mark.parametrize("kwargs, match", [
