@@ -75,9 +75,10 @@ def table() -> str:
     from lstm_course.reproduce.experiments import EXPERIMENTS
 
     lines = ["| experiment | size | paper: sequences | paper: % solved | "
-             "ours: % solved (trials) | ours: median sequences | mode, "
-             "optimizer | wall time | command |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "ours: % solved (trials) | ours: median sequences | ours: test "
+             "right at the end, per trial | mode, optimizer | wall time | "
+             "command |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     records = [json.loads(path.read_text())
                for path in sorted(RESULTS.glob("*.json"))]
     order = {name: k for k, name in enumerate(EXPERIMENTS)}
@@ -92,6 +93,7 @@ def table() -> str:
             f"| {r['experiment']} {r['title']}", size,
             number(paper["sequences"]), number(paper["percent_solved"]),
             f"{r['percent_solved']} ({len(r['trials'])})", ours,
+            ", ".join(f"{100 * t['test_right']:.2f}%" for t in r["trials"]),
             f"{r['mode']}, {r['optimizer']}",
             f"{r['wall_seconds'] / 60:.0f} min", f"`{r['command']}` |"]))
     return "\n".join(lines) + "\n"
