@@ -35,26 +35,19 @@ def check_cell_contract(make_cell, tmp_path, input_dim=3, steps=5,
     clone = type(cell).from_config(cell.get_config())
     assert clone.get_config() == cell.get_config()
 
-    model.compile(optimizer="sgd", loss="mse")
-    before = [w.copy() for w in model.get_weights()]
-    model.fit(x, y, epochs=1, batch_size=4, verbose=0)
-    assert any(not np.array_equal(a, b)
-               for a, b in zip(before, model.get_weights()))
-
-    path = tmp_path / "model.keras"
-    model.save(path)
-    loaded = keras.saving.load_model(path)
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(x)),
-                                  keras.ops.convert_to_numpy(model(x)))
+    loaded = check_trains_and_round_trips(model, x, y, tmp_path,
+                                          optimizer="sgd")
     for a, b in zip(model.get_weights(), loaded.get_weights()):
         np.testing.assert_array_equal(a, b)
     assert type(loaded.layers[0].cell) is type(cell)
 
 
-def check_trains_and_round_trips(model, x, y, tmp_path, atol=0.0):
+def check_trains_and_round_trips(model, x, y, tmp_path, atol=0.0,
+                                 optimizer="adam"):
     """One epoch of training changes the weights, and the model saved as
-    ``.keras`` loads back with the same outputs (to ``atol``)."""
-    model.compile(optimizer="adam", loss="mse")
+    ``.keras`` loads back with the same outputs (to ``atol``); returns the
+    loaded model."""
+    model.compile(optimizer=optimizer, loss="mse")
     before = [w.copy() for w in model.get_weights()]
     model.fit(x, y, epochs=1, verbose=0)
     assert any(not np.array_equal(a, b)
@@ -65,3 +58,4 @@ def check_trains_and_round_trips(model, x, y, tmp_path, atol=0.0):
     np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(x)),
                                keras.ops.convert_to_numpy(model(x)),
                                rtol=0, atol=atol)
+    return loaded
