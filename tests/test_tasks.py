@@ -6,6 +6,7 @@ from lstm_course.tasks import (
     TRIVIAL_MSE,
     adding_problem,
     delayed_recall,
+    irregular_sine,
 )
 
 
@@ -87,3 +88,44 @@ def test_delayed_recall_bad_arguments(kwargs, error, match):
         delayed_recall(np.random.default_rng(0), **kwargs)
     with pytest.raises(TypeError, match="Generator"):
         delayed_recall(None, 2, 3)
+
+
+def test_irregular_sine_steps_gaps_and_query():
+    inputs, targets, times = irregular_sine(np.random.default_rng(0), 50, 12)
+    assert inputs.shape == (50, 13, 3) and targets.shape == (50, 1)
+    assert np.all(np.diff(times, axis=1) > 0)
+    np.testing.assert_allclose(inputs[:, 1:, 2], np.diff(times, axis=1),
+                               rtol=1e-6)
+    assert np.all(inputs[:, 0, 2] == 0)
+    assert np.all(inputs[:, :-1, 1] == 1) and np.all(inputs[:, -1, :2] == 0)
+    assert np.all((inputs[:, -1, 2] >= 0.5) & (inputs[:, -1, 2] <= 2.0))
+    again = irregular_sine(np.random.default_rng(0), 50, 12)
+    np.testing.assert_array_equal(again[0], inputs)
+
+
+def test_irregular_sine_target_lies_on_the_observed_wave():
+    inputs, targets, times = irregular_sine(np.random.default_rng(1), 3, 20)
+    for row in range(3):
+        t, y = times[row, :-1], inputs[row, :-1, 0].astype(float)
+        best = None
+        # a sin(w t + phi) = b sin(w t) + c cos(w t): linear for each w.
+        for w in np.linspace(0.5, 1.5, 2001):
+            basis = np.stack([np.sin(w * t), np.cos(w * t)], 1)
+            coef, *_ = np.linalg.lstsq(basis, y, rcond=None)
+            error = np.sum((basis @ coef - y) ** 2)
+            if best is None or error < best[0]:
+                best = (error, w, coef)
+        _, w, (b, c) = best
+        query = times[row, -1]
+        predicted = b * np.sin(w * query) + c * np.cos(w * query)
+        assert abs(predicted - targets[row, 0]) < 1e-2
+
+
+def test_irregular_sine_refuses_bad_arguments():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="points"):
+        irregular_sine(rng, 4, 0)
+    with pytest.raises(ValueError, match="span"):
+        irregular_sine(rng, 4, 5, span=-1.0)
+    with pytest.raises(TypeError, match="Generator"):
+        irregular_sine(0, 4, 5)

@@ -4,6 +4,7 @@ in chapter 06."""
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import ops
 
 
@@ -34,6 +35,10 @@ class GRUCell(keras.layers.Layer):
         units: H > 0.
         reset_after: apply the reset gate after the recurrent matmul
             (Keras' and cuDNN's default) or before it (Cho et al.).
+        chrono_max_lag: if set, chrono initialisation (Tallec & Ollivier
+            2018): the update gate's bias starts at log(U[1, T_max - 1]),
+            so that each unit first keeps its state for 2 to T_max steps
+            (1 / (1 - z)) instead of the 2 that a zero bias gives.
         kernel_initializer, recurrent_initializer, bias_initializer: as in
             Keras' GRU.
 
@@ -50,7 +55,7 @@ class GRUCell(keras.layers.Layer):
     (2, 4)
     """
 
-    def __init__(self, units, reset_after=True,
+    def __init__(self, units, reset_after=True, chrono_max_lag=None,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal",
                  bias_initializer="zeros", **kwargs):
@@ -60,9 +65,16 @@ class GRUCell(keras.layers.Layer):
         if not isinstance(reset_after, bool):
             raise ValueError(f"reset_after must be True or False, got "
                              f"{reset_after!r}")
+        if chrono_max_lag is not None and not (
+                isinstance(chrono_max_lag, (int, float))
+                and not isinstance(chrono_max_lag, bool)
+                and chrono_max_lag > 2):
+            raise ValueError(f"chrono_max_lag must be a number > 2 (the "
+                             f"longest lag expected), got {chrono_max_lag!r}")
         super().__init__(**kwargs)
         self.units = units
         self.reset_after = reset_after
+        self.chrono_max_lag = chrono_max_lag
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.recurrent_initializer = keras.initializers.get(
             recurrent_initializer)
@@ -80,7 +92,18 @@ class GRUCell(keras.layers.Layer):
             initializer=self.recurrent_initializer)
         self.bias = self.add_weight(
             shape=(2, width) if self.reset_after else (width,), name="bias",
-            initializer=self.bias_initializer)
+            initializer=self._initial_bias)
+
+    def _initial_bias(self, shape, dtype=None):
+        bias = np.array(keras.ops.convert_to_numpy(
+            self.bias_initializer(shape, dtype="float32")))
+        if self.chrono_max_lag is not None:
+            # keras.random follows keras.utils.set_random_seed.
+            chrono = np.log(keras.ops.convert_to_numpy(keras.random.uniform(
+                (self.units,), 1.0, float(self.chrono_max_lag) - 1.0)))
+            # z comes first; with two rows the input row holds it.
+            (bias[0] if self.reset_after else bias)[:self.units] = chrono
+        return ops.cast(bias, dtype or "float32")
 
     def call(self, inputs, states, training=False):
         h_tm1 = states[0] if isinstance(states, (list, tuple)) else states
@@ -107,6 +130,7 @@ class GRUCell(keras.layers.Layer):
             **super().get_config(),
             "units": self.units,
             "reset_after": self.reset_after,
+            "chrono_max_lag": self.chrono_max_lag,
             "kernel_initializer": keras.initializers.serialize(
                 self.kernel_initializer),
             "recurrent_initializer": keras.initializers.serialize(

@@ -177,7 +177,7 @@ def register(exercise: Exercise) -> Exercise:
 def _load_chapters() -> None:
     # Importing a chapter's module registers its exercises.
     from lstm_course.exercises import (  # noqa: F401
-        ch00, ch01, ch02, ch03, ch04, ch05)
+        ch00, ch01, ch02, ch03, ch04, ch05, ch06)
 
 
 def get(exercise_id: str) -> Exercise:

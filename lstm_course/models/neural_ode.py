@@ -59,9 +59,17 @@ class ODERNNCell(keras.layers.Layer):
         units: H > 0.
         hidden: width of f's hidden layer.
         substeps: RK4 steps per gap.
+        chrono_max_lag: chrono initialisation of the GRU update
+            (:class:`~lstm_course.cells.GRUCell`).
+
+    f's output layer starts at zero, so that a fresh cell is a GRU whose
+    state stands still between observations; training gives it dynamics.
+    (Random weights there make the flow grow the state over long
+    sequences from the first step.)
     """
 
-    def __init__(self, units, hidden=32, substeps=4, **kwargs):
+    def __init__(self, units, hidden=32, substeps=4, chrono_max_lag=None,
+                 **kwargs):
         for name, value in (("units", units), ("hidden", hidden),
                             ("substeps", substeps)):
             if isinstance(value, bool) or not isinstance(value, int) \
@@ -72,9 +80,10 @@ class ODERNNCell(keras.layers.Layer):
         self.units, self.hidden, self.substeps = units, hidden, substeps
         self.state_size = units
         self.output_size = units
-        self.gru = GRUCell(units)
+        self.chrono_max_lag = chrono_max_lag
+        self.gru = GRUCell(units, chrono_max_lag=chrono_max_lag)
         self.f_hidden = keras.layers.Dense(hidden, activation="tanh")
-        self.f_out = keras.layers.Dense(units)
+        self.f_out = keras.layers.Dense(units, kernel_initializer="zeros")
 
     def build(self, input_shape):
         if input_shape[-1] is not None and input_shape[-1] < 2:
@@ -97,4 +106,5 @@ class ODERNNCell(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "units": self.units,
-                "hidden": self.hidden, "substeps": self.substeps}
+                "hidden": self.hidden, "substeps": self.substeps,
+                "chrono_max_lag": self.chrono_max_lag}

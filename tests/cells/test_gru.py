@@ -84,15 +84,31 @@ def test_update_gate_at_one_keeps_the_state():
 
 
 @pytest.mark.parametrize("reset_after", [True, False])
+def test_chrono_init_sets_only_the_update_gates_input_bias(reset_after):
+    """Memory times 1 / (1 - z) = 1 + u, u uniform in [1, T_max - 1]."""
+    keras.utils.set_random_seed(0)
+    cell = GRUCell(500, reset_after=reset_after, chrono_max_lag=100)
+    cell.build((None, 3))
+    bias = keras.ops.convert_to_numpy(cell.bias)
+    first = bias[0] if reset_after else bias
+    u = np.exp(first[:500])
+    assert u.min() >= 1.0 and u.max() <= 99.0 and u.std() > 20
+    np.testing.assert_array_equal(first[500:], 0.0)
+    if reset_after:
+        np.testing.assert_array_equal(bias[1], 0.0)
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
 def test_cell_contract_and_keras_round_trip(reset_after, tmp_path):
-    check_cell_contract(lambda: GRUCell(4, reset_after=reset_after),
-                        tmp_path)
+    check_cell_contract(lambda: GRUCell(4, reset_after=reset_after,
+                                        chrono_max_lag=20), tmp_path)
 
 
 @pytest.mark.parametrize("kwargs, match", [
     ({"units": 0}, "units must be a positive integer"),
     ({"units": 2.5}, "units must be a positive integer"),
     ({"units": 3, "reset_after": "yes"}, "reset_after must be True or False"),
+    ({"units": 3, "chrono_max_lag": 2}, "chrono_max_lag must be a number > 2"),
 ])
 def test_bad_arguments_are_refused_with_a_reason(kwargs, match):
     with pytest.raises(ValueError, match=match):

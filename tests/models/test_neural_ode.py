@@ -46,8 +46,12 @@ def test_without_gaps_it_is_a_gru():
     gru.set_weights(ode.cell.gru.get_weights())
     np.testing.assert_allclose(keras.ops.convert_to_numpy(ode(with_gaps)),
                                keras.ops.convert_to_numpy(gru(x)), atol=1e-6)
-    # A gap changes the state before the observation arrives.
+    # A fresh cell's flow is zero: a gap leaves the state as it is ...
     with_gaps[:, 3, -1] = 2.0
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(ode(with_gaps)),
+                               keras.ops.convert_to_numpy(gru(x)), atol=1e-6)
+    # ... once f has weights, the state moves during the gap.
+    ode.cell.f_out.kernel.assign(rng.normal(size=(32, 4)))
     assert not np.allclose(keras.ops.convert_to_numpy(ode(with_gaps))[:, 3],
                            keras.ops.convert_to_numpy(gru(x))[:, 3])
 

@@ -1,0 +1,268 @@
+"""Chapter 06 exercises: one GRU step, causal attention, the dilated causal
+convolution of the TCN, DLinear's decomposition, and one RK4 step."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lstm_course.exercises.compare import arrays_of_tuple, to_array
+from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
+from lstm_course.models.neural_ode import rk4_step
+from lstm_course.reference import attention_np, gru_np, ltsf_np, tcn_np
+
+
+# --- ch06.gru_step ------------------------------------------------------------
+
+def _gru_case(batch, scale):
+    def make(rng):
+        params = gru_np.init_params(rng, 3, 4, reset_after=False)
+        return {"x_t": scale * rng.normal(size=(batch, 3)),
+                "h_prev": rng.uniform(-0.9, 0.9, (batch, 4)), **params}
+    return make
+
+
+def _gru_params(inputs):
+    return {name: value for name, value in inputs.items()
+            if name not in ("x_t", "h_prev")}
+
+
+def _run_gru(fn, inputs):
+    value = fn(inputs["x_t"].copy(), inputs["h_prev"].copy(),
+               {k: v.copy() for k, v in _gru_params(inputs).items()})
+    return {"h_t": to_array(value, "gru_step's return value")}
+
+
+def _ref_gru(inputs):
+    return {"h_t": gru_np.step_forward(inputs["x_t"], inputs["h_prev"],
+                                       _gru_params(inputs))}
+
+
+register(Exercise(
+    id="ch06.gru_step",
+    title="one step of the GRU (Cho et al. 2014)",
+    points=2,
+    kind="function",
+    signature="gru_step(x_t, h_prev, params)",
+    parameters=("x_t", "h_prev", "params"),
+    cases=(Case("one example", _gru_case(1, 1.0)),
+           Case("a batch of 5", _gru_case(5, 1.0)),
+           Case("large inputs", _gru_case(5, 8.0))),
+    subchecks=(
+        SubCheck("one example", "one example", ("h_t",), 0.4,
+                 "z = sigmoid(x W_xz + h W_hz + b_z), r likewise with W_xr, "
+                 "W_hr, b_r; candidate = tanh(x W_xh + (r * h) W_hh + b_h); "
+                 "h_t = z * h + (1 - z) * candidate."),
+        SubCheck("a batch of 5", "a batch of 5", ("h_t",), 0.3,
+                 "Rows are sequences: use matrix products (@) for the "
+                 "weights and element-wise products for the gates."),
+        SubCheck("large inputs", "large inputs", ("h_t",), 0.3,
+                 "With saturated gates z is 0 or 1: h_t is the candidate or "
+                 "h_prev. Check which of the two z multiplies."),
+    ),
+    run=_run_gru,
+    reference=_ref_gru,
+    references=("lstm_course.reference.gru_np", "lstm_course.cells"),
+))
+
+
+# --- ch06.causal_attention -----------------------------------------------------
+
+def _attention_case(batch, steps, depth, scale):
+    def make(rng):
+        return {name: scale * rng.normal(size=(batch, steps, depth))
+                for name in ("q", "k", "v")}
+    return make
+
+
+def _run_attention(fn, inputs):
+    value = fn(inputs["q"].copy(), inputs["k"].copy(), inputs["v"].copy())
+    return {"out": to_array(value, "causal_attention's return value")}
+
+
+def _ref_attention(inputs):
+    return {"out": attention_np.causal_attention(inputs["q"], inputs["k"],
+                                                 inputs["v"])}
+
+
+register(Exercise(
+    id="ch06.causal_attention",
+    title="causal scaled dot-product attention",
+    points=2,
+    kind="function",
+    signature="causal_attention(q, k, v)",
+    parameters=("q", "k", "v"),
+    cases=(Case("one sequence", _attention_case(1, 5, 4, 1.0)),
+           Case("a batch of 3", _attention_case(3, 7, 8, 1.0)),
+           Case("large scores", _attention_case(2, 6, 4, 30.0))),
+    subchecks=(
+        SubCheck("one sequence", "one sequence", ("out",), 0.4,
+                 "scores = q @ k^T / sqrt(d); set the entries with s > t "
+                 "to -inf before the softmax over s; then weights @ v. The "
+                 "first output step must equal v[:, 0]."),
+        SubCheck("a batch of 3", "a batch of 3", ("out",), 0.3,
+                 "Transpose only the last two axes of k "
+                 "(np.swapaxes(k, -1, -2)) and take the softmax over the "
+                 "last axis."),
+        SubCheck("large scores", "large scores", ("out",), 0.3,
+                 "np.exp overflows for scores near 1000: subtract each "
+                 "row's maximum before exponentiating (it cancels in the "
+                 "softmax)."),
+    ),
+    run=_run_attention,
+    reference=_ref_attention,
+    references=("lstm_course.reference.attention_np",
+                "lstm_course.models.transformer"),
+))
+
+
+# --- ch06.dilated_causal_conv --------------------------------------------------
+
+def _conv_case(batch, steps, taps, dilation, channels=(2, 3)):
+    def make(rng):
+        return {"x": rng.normal(size=(batch, steps, channels[0])),
+                "kernel": rng.normal(size=(taps, *channels)),
+                "dilation": np.array(dilation)}
+    return make
+
+
+def _run_conv(fn, inputs):
+    value = fn(inputs["x"].copy(), inputs["kernel"].copy(),
+               int(inputs["dilation"]))
+    return {"y": to_array(value, "dilated_causal_conv's return value")}
+
+
+def _ref_conv(inputs):
+    return {"y": tcn_np.dilated_causal_conv(inputs["x"], inputs["kernel"],
+                                            int(inputs["dilation"]))}
+
+
+register(Exercise(
+    id="ch06.dilated_causal_conv",
+    title="the dilated causal convolution of the TCN",
+    points=2,
+    kind="function",
+    signature="dilated_causal_conv(x, kernel, dilation)",
+    parameters=("x", "kernel", "dilation"),
+    cases=(Case("dilation 1", _conv_case(2, 8, 3, 1)),
+           Case("dilation 4", _conv_case(3, 20, 3, 4)),
+           Case("taps reaching before the start", _conv_case(2, 6, 4, 3))),
+    subchecks=(
+        SubCheck("dilation 1", "dilation 1", ("y",), 0.4,
+                 "y[:, t] = sum over j of x[:, t - (K - 1 - j) * d] @ "
+                 "kernel[j]: the last tap (j = K - 1) reads step t itself."),
+        SubCheck("dilation 4", "dilation 4", ("y",), 0.3,
+                 "Taps are d steps apart: t, t - d, t - 2d, ..."),
+        SubCheck("taps reaching before the start",
+                 "taps reaching before the start", ("y",), 0.3,
+                 "A tap that would read a step before 0 reads a zero "
+                 "(left padding only); negative indices in NumPy wrap "
+                 "around to the end instead."),
+    ),
+    run=_run_conv,
+    reference=_ref_conv,
+    references=("lstm_course.reference.tcn_np",),
+))
+
+
+# --- ch06.series_decomposition -------------------------------------------------
+
+def _decomposition_case(batch, length, channels, kernel_size):
+    def make(rng):
+        steps = np.arange(length)[None, :, None]
+        x = 0.1 * steps + np.sin(steps) + rng.normal(
+            size=(batch, length, channels))
+        return {"x": x, "kernel_size": np.array(kernel_size)}
+    return make
+
+
+def _run_decomposition(fn, inputs):
+    value = fn(inputs["x"].copy(), int(inputs["kernel_size"]))
+    return arrays_of_tuple(value, "series_decomposition",
+                           ("trend", "seasonal"))
+
+
+def _ref_decomposition(inputs):
+    trend, seasonal = ltsf_np.decompose(inputs["x"],
+                                        int(inputs["kernel_size"]))
+    return {"trend": trend, "seasonal": seasonal}
+
+
+register(Exercise(
+    id="ch06.series_decomposition",
+    title="DLinear's moving-average decomposition",
+    points=2,
+    kind="function",
+    signature="series_decomposition(x, kernel_size)",
+    parameters=("x", "kernel_size"),
+    cases=(Case("kernel 5", _decomposition_case(2, 16, 1, 5)),
+           Case("kernel longer than the window",
+                _decomposition_case(3, 10, 2, 25))),
+    subchecks=(
+        SubCheck("trend, kernel 5", "kernel 5", ("trend",), 0.4,
+                 "trend[:, i] is the mean of the k values centred on i; pad "
+                 "each end by repeating the first and last value "
+                 "(k - 1) / 2 times so the trend keeps the window's length."),
+        SubCheck("seasonal part", "kernel 5", ("seasonal",), 0.2,
+                 "The seasonal part is what the trend leaves: x - trend."),
+        SubCheck("kernel longer than the window",
+                 "kernel longer than the window", ("trend", "seasonal"), 0.4,
+                 "With k > L the padding is longer than the window: repeat "
+                 "the edge values, never wrap around or reflect."),
+    ),
+    run=_run_decomposition,
+    reference=_ref_decomposition,
+    references=("lstm_course.reference.ltsf_np",
+                "lstm_course.models.ltsf_linear"),
+))
+
+
+# --- ch06.rk4_step -------------------------------------------------------------
+
+def _linear_case(rng):
+    return {"A": rng.normal(size=(3, 3)), "h": rng.normal(size=(4, 3)),
+            "step": np.array(0.3)}
+
+
+def _nonlinear_case(rng):
+    return {"W": rng.normal(size=(3, 3)), "b": rng.normal(size=3),
+            "h": rng.normal(size=(4, 3)), "step": np.array(0.7)}
+
+
+def _dynamics(inputs):
+    if "A" in inputs:
+        return lambda h: h @ inputs["A"]
+    return lambda h: np.tanh(h @ inputs["W"] + inputs["b"])
+
+
+def _run_rk4(fn, inputs):
+    value = fn(_dynamics(inputs), inputs["h"].copy(), float(inputs["step"]))
+    return {"h_next": to_array(value, "rk4_step's return value")}
+
+
+def _ref_rk4(inputs):
+    return {"h_next": rk4_step(_dynamics(inputs), inputs["h"],
+                               float(inputs["step"]))}
+
+
+register(Exercise(
+    id="ch06.rk4_step",
+    title="one step of the classical Runge-Kutta method",
+    points=2,
+    kind="function",
+    signature="rk4_step(f, h, step)",
+    parameters=("f", "h", "step"),
+    cases=(Case("linear dynamics", _linear_case),
+           Case("nonlinear dynamics", _nonlinear_case)),
+    subchecks=(
+        SubCheck("linear dynamics", "linear dynamics", ("h_next",), 0.5,
+                 "k1 = f(h), k2 = f(h + step/2 k1), k3 = f(h + step/2 k2), "
+                 "k4 = f(h + step k3); h + step/6 (k1 + 2 k2 + 2 k3 + k4). "
+                 "An Euler step h + step f(h) is not enough."),
+        SubCheck("nonlinear dynamics", "nonlinear dynamics", ("h_next",),
+                 0.5, "Each k evaluates f at a new point built from the "
+                 "previous k; weights 1, 2, 2, 1 over 6."),
+    ),
+    run=_run_rk4,
+    reference=_ref_rk4,
+    references=("lstm_course.models.neural_ode",),
+))
