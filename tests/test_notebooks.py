@@ -78,3 +78,12 @@ def test_solutions_score_full_marks_and_stubs_zero(path):
                           replace_solutions(cells[index].source)])
         result = evaluate(exercise, stub[exercise.name])
         assert result.score == 0 and "not implemented" in result.message
+
+
+def test_chapter_06_shows_the_committed_seed_table():
+    """Chapter 06 copies benchmarks/results/alternatives.md into a markdown
+    cell; rerunning the benchmark without updating the chapter fails."""
+    table = (REPO / "benchmarks/results/alternatives.md").read_text()
+    body = table.split("\n", 2)[2].strip().replace("### ", "#### ")
+    cells = nbformat.read(REPO / "solutions/06_alternatives.ipynb", 4).cells
+    assert any(c.cell_type == "markdown" and c.source == body for c in cells)
