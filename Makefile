@@ -7,13 +7,29 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test test-units test-notebooks release release-check solutions grade bench reproduce clean
+.PHONY: lab test test-units test-backends test-notebooks release release-check solutions grade bench reproduce torch clean
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=chapters $(ROOT_FLAG) $(LAB_ARGS)
 
+# Everything on TensorFlow, then the cells and models again on JAX.
 test: $(STAMP)
 	LSTM_COURSE_MODE=smoke $(BIN)/python -m pytest --nbval-lax -q
+	KERAS_BACKEND=jax LSTM_COURSE_MODE=smoke $(BIN)/python -m pytest -q $(BACKEND_TESTS)
+
+# The cell and model tests on every installed backend (PyTorch: `make torch`).
+BACKEND_TESTS := tests/cells tests/models tests/test_autodiff.py
+test-backends: $(STAMP)
+	@for backend in tensorflow jax torch; do \
+	  if $(BIN)/python -c "import $$backend" 2>/dev/null; then \
+	    echo "== KERAS_BACKEND=$$backend"; \
+	    KERAS_BACKEND=$$backend LSTM_COURSE_MODE=smoke $(BIN)/python -m pytest -q $(BACKEND_TESTS) || exit 1; \
+	  else echo "== $$backend not installed: skipped"; fi; \
+	done
+
+# Optional: PyTorch as a CPU-only build (no CUDA wheels on a CPU machine).
+torch: $(STAMP)
+	$(BIN)/python -m pip install --quiet torch --index-url https://download.pytorch.org/whl/cpu
 
 test-units: $(STAMP)
 	LSTM_COURSE_MODE=smoke $(BIN)/python -m pytest -q tests
@@ -39,8 +55,13 @@ grade: $(STAMP)
 	mkdir -p $(OUT)
 	$(BIN)/lstm-course grade $(HANDINS) --json $(OUT)/grades.json --csv $(OUT)/gradebook.csv --feedback-dir $(OUT)/feedback --junit $(OUT)/junit.xml
 
+# Speed: cells vs their Keras twins on every installed backend, each chapter
+# in smoke and class mode, `make test`, and the grader (results/ : JSON, .md).
 bench: $(STAMP)
+	$(BIN)/python benchmarks/cell_speed.py
 	$(BIN)/python benchmarks/chapter_times.py
+	$(BIN)/python benchmarks/test_time.py
+	$(BIN)/python benchmarks/grading.py
 
 # The paper-mode runs of chapter 04 (hours), e.g. make reproduce ROWS="2c:1000 4:100" JOBS=16
 ROWS ?=

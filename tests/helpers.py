@@ -10,8 +10,32 @@ from __future__ import annotations
 
 import keras
 import numpy as np
+import pytest
 
 from lstm_course import autodiff
+
+# Keras 3 computes in float64 on TensorFlow only. On JAX, ops.tanh returns
+# float32 even for float64 inputs (its result_type maps 64-bit types to
+# 32-bit, following JAX's default), so a float64 layer with tanh fails:
+# keras.layers.SimpleRNN(dtype="float64") does too. On PyTorch float64
+# layers run but agree with a float64 reference only to float32 precision.
+# Tests at float64 precision use float32 on those two.
+FLOAT64 = keras.backend.backend() == "tensorflow"
+NO_FLOAT64 = pytest.mark.skipif(
+    not FLOAT64, reason="Keras computes float64 layers in float64 on "
+    "TensorFlow only")
+
+
+def precise(atol64: float, atol32: float) -> tuple[str, float]:
+    """``(dtype, atol)`` for a comparison with a float64 NumPy reference:
+    float64 where the backend computes it, else float32."""
+    return ("float64", atol64) if FLOAT64 else ("float32", atol32)
+
+
+def tensor(array):
+    """A NumPy array as a backend tensor, for arithmetic with a layer's
+    output: PyTorch will not mix its tensors with NumPy arrays."""
+    return keras.ops.convert_to_tensor(array)
 
 
 def gradients(function, variables):

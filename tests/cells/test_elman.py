@@ -6,7 +6,13 @@ import pytest
 
 from lstm_course.cells import ElmanCell
 from lstm_course.reference import rnn_np
-from tests.helpers import check_cell_contract, gradients
+from tests.helpers import (
+    NO_FLOAT64,
+    check_cell_contract,
+    gradients,
+    precise,
+    tensor,
+)
 
 
 def twin_layers(units=6, input_dim=3, steps=9, dtype="float32", seed=0):
@@ -25,7 +31,9 @@ def twin_layers(units=6, input_dim=3, steps=9, dtype="float32", seed=0):
     return ours, builtin, x, weights
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float32",
+                                   pytest.param("float64",
+                                                marks=NO_FLOAT64)])
 def test_outputs_equal_simple_rnn(dtype):
     ours, builtin, x, _ = twin_layers(dtype=dtype)
     np.testing.assert_allclose(keras.ops.convert_to_numpy(ours(x)),
@@ -33,12 +41,15 @@ def test_outputs_equal_simple_rnn(dtype):
                                rtol=0, atol=1e-6)
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float32",
+                                   pytest.param("float64",
+                                                marks=NO_FLOAT64)])
 def test_gradients_equal_simple_rnn(dtype):
     ours, builtin, x, _ = twin_layers(dtype=dtype)
     readout = np.random.default_rng(1).normal(size=(5, 9, 6)).astype(dtype)
-    ours_grads = gradients(lambda: ours(x) * readout, ours.trainable_weights)
-    builtin_grads = gradients(lambda: builtin(x) * readout,
+    ours_grads = gradients(lambda: ours(x) * tensor(readout),
+                           ours.trainable_weights)
+    builtin_grads = gradients(lambda: builtin(x) * tensor(readout),
                               builtin.trainable_weights)
     names = [w.name for w in ours.trainable_weights]
     assert names == [w.name for w in builtin.trainable_weights]
@@ -49,16 +60,19 @@ def test_gradients_equal_simple_rnn(dtype):
 
 
 def test_outputs_and_gradients_equal_the_numpy_reference():
-    ours, _, x, weights = twin_layers(dtype="float64")
+    dtype, atol = precise(1e-12, 1e-5)
+    ours, _, x, weights = twin_layers(dtype=dtype)
     params = dict(zip(rnn_np.PARAM_NAMES, weights))
-    h, caches = rnn_np.forward(x, np.zeros((5, 6)), params)
+    h, caches = rnn_np.forward(x.astype(float), np.zeros((5, 6)), params)
     np.testing.assert_allclose(keras.ops.convert_to_numpy(ours(x)), h,
-                               atol=1e-12)
+                               atol=atol)
     readout = np.random.default_rng(2).normal(size=h.shape)
     _, _, grads = rnn_np.bptt(readout, caches, params)
-    keras_grads = gradients(lambda: ours(x) * readout, ours.trainable_weights)
+    keras_grads = gradients(lambda: ours(x) * tensor(readout),
+                            ours.trainable_weights)
     for name, got in zip(rnn_np.PARAM_NAMES, keras_grads):
-        np.testing.assert_allclose(got, grads[name], atol=1e-10, err_msg=name)
+        np.testing.assert_allclose(got, grads[name], atol=100 * atol,
+                                   err_msg=name)
 
 
 def test_without_bias_and_with_another_activation():

@@ -7,7 +7,7 @@ import pytest
 
 from lstm_course.models.transformer import (CausalTransformer,
                                             positional_encoding)
-from tests.helpers import check_trains_and_round_trips, gradients
+from tests.helpers import check_trains_and_round_trips, gradients, tensor
 
 
 def test_positional_encoding_is_the_papers():
@@ -25,7 +25,8 @@ def test_no_output_depends_on_a_later_input():
     # A random readout: the plain sum of a layer-normed vector is constant.
     readout = np.random.default_rng(1).normal(size=(2, 8)).astype("float32")
     for step in (0, 5, 11):
-        (grad,) = gradients(lambda: layer(x)[:, step] * readout, [x])
+        (grad,) = gradients(
+            lambda: layer(x)[:, step] * tensor(readout), [x])
         per_step = np.abs(grad).sum(axis=(0, 2))
         assert np.all(per_step[step + 1:] == 0)
         assert np.all(per_step[:step + 1] > 0)
