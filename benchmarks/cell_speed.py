@@ -11,8 +11,9 @@ and LSTM1997Cell (one cell per block) / LSTM. Each backend runs in its own
 process (``KERAS_BACKEND`` is read at import); within it, the cell and its
 twin alternate step by step so that machine noise hits both. Times are
 medians of ``--repeats`` steps after ``--warmup`` steps (the first of which
-compiles). The ratio of a pair is taken at the ``jit_compile`` setting
-where the built-in twin is fastest, the same setting for both.
+compiles). The ratio of a pair is taken at its best ``jit_compile``
+setting, the same for both (where the two together train fastest); the
+table also gives the ratio at the other setting.
 
 Writes ``benchmarks/results/cell_speed.json`` (every time, with the
 command, versions and machine), ``cell_speed.md`` (the ratios) and
@@ -140,22 +141,37 @@ def child(args) -> int:
 
 
 def headline(rows):
-    """Per (backend, cell, length): the row at the jit setting where the
-    twin trains fastest, with its ratios."""
+    """Per (backend, cell, length): the row at the pair's best jit setting,
+    the one where cell and twin together train fastest."""
     best = {}
     for row in rows:
         if "error" in row:
             continue
         key = (row["backend"], row["cell"], row["length"])
-        if key not in best or row["twin_train_s"] < best[key]["twin_train_s"]:
+        total = row["train_s"] + row["twin_train_s"]
+        if key not in best or total < (best[key]["train_s"]
+                                       + best[key]["twin_train_s"]):
             best[key] = row
     return best
 
 
+def other_ratio(rows, row) -> str:
+    """The train ratio at the other jit setting, or why there is none."""
+    for other in rows:
+        if (other["backend"], other["cell"], other["length"]) == (
+                row["backend"], row["cell"], row["length"]) and \
+                other["jit_compile"] != row["jit_compile"]:
+            if "error" in other:
+                return "not run"
+            return f"{other['train_s'] / other['twin_train_s']:.2f}"
+    return "not run"
+
+
 def summary(rows, versions) -> str:
-    lines = ["| backend | cell | twin | T | jit_compile | train ms (cell / "
-             "twin) | ratio | target | inference ms (cell / twin) | ratio |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| backend | cell | twin | T | best jit_compile | train ms "
+             "(cell / twin) | ratio | target | ratio, other jit setting | "
+             "inference ms (cell / twin) | ratio |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for (backend, cell, length), row in sorted(headline(rows).items()):
         ratio = row["train_s"] / row["twin_train_s"]
         lines.append(
@@ -164,6 +180,7 @@ def summary(rows, versions) -> str:
             f"{row['train_s'] * 1e3:.1f} / {row['twin_train_s'] * 1e3:.1f} | "
             f"{ratio:.2f} | <= {TARGETS[cell]} "
             f"{'met' if ratio <= TARGETS[cell] else 'missed'} | "
+            f"{other_ratio(rows, row)} | "
             f"{row['infer_s'] * 1e3:.1f} / {row['twin_infer_s'] * 1e3:.1f} | "
             f"{row['infer_s'] / row['twin_infer_s']:.2f} |")
     errors = [row for row in rows if "error" in row]

@@ -171,8 +171,10 @@ class LSTMCell(keras.layers.Layer):
                         dtype or "float32")
 
     def _split(self, z):
-        h = self.units
-        return {g: z[:, k * h:(k + 1) * h] for k, g in enumerate(self.gates)}
+        # One split, not a slice per gate: on TensorFlow without XLA each
+        # slice's gradient (StridedSliceGrad) costs more than the split's
+        # (a concat): 1.48x keras.layers.LSTM with slices (T = 100).
+        return dict(zip(self.gates, ops.split(z, len(self.gates), axis=-1)))
 
     def call(self, inputs, states, training=False):
         h_tm1, c_tm1 = states[0], states[1]
@@ -191,7 +193,7 @@ class LSTMCell(keras.layers.Layer):
         for gate in ("i", "f"):
             if gate in self.peephole:
                 nets[gate] = nets[gate] + self.peephole[gate] * c_peep
-        one = ops.ones_like(c_tm1)
+        one = None if {"i", "f", "o"} <= set(nets) else ops.ones_like(c_tm1)
         i = ops.sigmoid(nets["i"]) if "i" in nets else one
         if self.variant == "CIFG":
             f = 1.0 - i
