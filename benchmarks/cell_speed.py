@@ -109,6 +109,15 @@ def child(args) -> int:
                                           "the Python loop over time step "
                                           "by step (--torch-jit runs it)"})
                     continue
+                if backend == "torch" and length > 100 and \
+                        not args.torch_long:
+                    rows.append({"backend": backend, "cell": cell,
+                                 "length": length, "jit_compile": jit,
+                                 "error": "not run: keras.layers.LSTM took "
+                                          "23.5 s per train step at T = "
+                                          "1000 on PyTorch's CPU build "
+                                          "(--torch-long runs it)"})
+                    continue
                 start = time.perf_counter()
                 try:
                     models = {name: make_model(name, args.units, length, jit)
@@ -241,6 +250,8 @@ def main(argv=None) -> int:
                         help="TensorFlow inter-op threads (0: TF's default)")
     parser.add_argument("--torch-jit", action="store_true",
                         help="also time jit_compile=True on PyTorch")
+    parser.add_argument("--torch-long", action="store_true",
+                        help="also time T > 100 on PyTorch (slow)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path,
                         default=ROOT / "benchmarks/results/cell_speed.json")
@@ -267,7 +278,8 @@ def main(argv=None) -> int:
                        "--warmup", str(args.warmup),
                        "--repeats", str(args.repeats),
                        "--inter-op-threads", str(args.inter_op_threads),
-                       *(["--torch-jit"] if args.torch_jit else [])]
+                       *(["--torch-jit"] if args.torch_jit else []),
+                       *(["--torch-long"] if args.torch_long else [])]
             env = {**os.environ, "KERAS_BACKEND": backend}
             subprocess.run(command, env=env, check=True)
             rows += json.loads(out.read_text())
