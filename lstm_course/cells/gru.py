@@ -7,6 +7,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from lstm_course.cells import chrono
+
 
 @keras.saving.register_keras_serializable(package="lstm_course")
 class GRUCell(keras.layers.Layer):
@@ -65,12 +67,7 @@ class GRUCell(keras.layers.Layer):
         if not isinstance(reset_after, bool):
             raise ValueError(f"reset_after must be True or False, got "
                              f"{reset_after!r}")
-        if chrono_max_lag is not None and not (
-                isinstance(chrono_max_lag, (int, float))
-                and not isinstance(chrono_max_lag, bool)
-                and chrono_max_lag > 2):
-            raise ValueError(f"chrono_max_lag must be a number > 2 (the "
-                             f"longest lag expected), got {chrono_max_lag!r}")
+        chrono.check_max_lag(chrono_max_lag)
         super().__init__(**kwargs)
         self.units = units
         self.reset_after = reset_after
@@ -98,11 +95,9 @@ class GRUCell(keras.layers.Layer):
         bias = np.array(keras.ops.convert_to_numpy(
             self.bias_initializer(shape, dtype="float32")))
         if self.chrono_max_lag is not None:
-            # keras.random follows keras.utils.set_random_seed.
-            chrono = np.log(keras.ops.convert_to_numpy(keras.random.uniform(
-                (self.units,), 1.0, float(self.chrono_max_lag) - 1.0)))
             # z comes first; with two rows the input row holds it.
-            (bias[0] if self.reset_after else bias)[:self.units] = chrono
+            (bias[0] if self.reset_after else bias)[:self.units] = \
+                chrono.log_lags(self.units, self.chrono_max_lag)
         return ops.cast(bias, dtype or "float32")
 
     def call(self, inputs, states, training=False):

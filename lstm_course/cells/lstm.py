@@ -7,6 +7,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from lstm_course.cells import chrono
+
 #: Greff et al. (2017), "LSTM: A Search Space Odyssey", table of variants.
 VARIANTS = {
     "vanilla": "all gates, activations, optional peepholes",
@@ -104,11 +106,7 @@ class LSTMCell(keras.layers.Layer):
         if variant not in VARIANTS:
             raise ValueError(f"unknown variant {variant!r}; valid variants: "
                              f"{', '.join(VARIANTS)}")
-        if chrono_max_lag is not None and not (
-                isinstance(chrono_max_lag, (int, float))
-                and chrono_max_lag > 2):
-            raise ValueError(f"chrono_max_lag must be a number > 2 (the "
-                             f"longest lag expected), got {chrono_max_lag!r}")
+        chrono.check_max_lag(chrono_max_lag)
         super().__init__(**kwargs)
         self.units = int(units)
         self.variant = variant
@@ -160,13 +158,11 @@ class LSTMCell(keras.layers.Layer):
         if "f" in parts and self.unit_forget_bias:
             parts["f"] = np.ones(h, "float32")
         if self.chrono_max_lag is not None:
-            # keras.random follows keras.utils.set_random_seed.
-            chrono = np.log(keras.ops.convert_to_numpy(keras.random.uniform(
-                (h,), 1.0, float(self.chrono_max_lag) - 1.0)))
+            lags = chrono.log_lags(h, self.chrono_max_lag)
             if "f" in parts:
-                parts["f"] = chrono.astype("float32")
+                parts["f"] = lags
             if "i" in parts:
-                parts["i"] = -chrono.astype("float32")
+                parts["i"] = -lags
         return ops.cast(np.concatenate([parts[g] for g in self.gates]),
                         dtype or "float32")
 
