@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/chapter_times.py
 	$(BIN)/python benchmarks/test_time.py
 	$(BIN)/python benchmarks/grading.py
+	$(BIN)/python benchmarks/summary.py
 
 # The paper-mode runs of chapter 04 (hours), e.g. make reproduce ROWS="2c:1000 4:100" JOBS=16
 ROWS ?=

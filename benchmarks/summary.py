@@ -1,0 +1,138 @@
+"""One Markdown page over the results of ``make bench``, and a figure of
+the chapters' wall times.
+
+    python benchmarks/summary.py
+
+Reads ``benchmarks/results/{cell_speed,chapter_times,test_time,grading}.json``
+(whichever exist; a missing one is named on the page) and writes
+``benchmarks/results/summary.md`` and ``chapter_times.png``. Measures
+nothing itself: it is the last step of ``make bench``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks/results"
+#: Design doc, section 3: a chapter finishes in "a few minutes" in class
+#: mode; the chapter issues set 5 minutes.
+CLASS_TARGET_S = 300
+TESTS_TARGET_S = 20 * 60
+
+
+def load(name):
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def provenance(result) -> str:
+    machine = result["machine"]
+    return (f"`{result['command']}`, {result['date']}; Python "
+            f"{machine['python']}, Keras {machine['keras']}, "
+            f"{machine['cpus']} CPUs")
+
+
+def cell_section(result) -> list[str]:
+    table = (RESULTS / "cell_speed.md").read_text().split("\n\n", 2)[2]
+    return ["## Custom cells against their Keras twins", "",
+            provenance(result) + "; ratio = cell / twin train-step time at "
+            "the pair's best `jit_compile` setting. Figure: "
+            "`cell_speed.png`.", "", table.strip()]
+
+
+def chapter_section(result) -> list[str]:
+    lines = ["## Chapters", "", provenance(result) + f"; target in class "
+             f"mode <= {CLASS_TARGET_S} s per chapter. Figure: "
+             "`chapter_times.png`.", "",
+             "| notebook | smoke s | class s | class target |",
+             "|---|---|---|---|"]
+    seconds = {(r["notebook"], r["mode"]): r["seconds"]
+               for r in result["results"]}
+    for notebook in sorted({key[0] for key in seconds}):
+        smoke = seconds.get((notebook, "smoke"))
+        klass = seconds.get((notebook, "class"))
+        verdict = "not run" if klass is None else (
+            "met" if klass <= CLASS_TARGET_S else "missed")
+        lines.append(f"| {notebook} | {smoke if smoke is not None else '-'} "
+                     f"| {klass if klass is not None else '-'} | {verdict} |")
+    return lines
+
+
+def test_section(result) -> list[str]:
+    lines = ["## `make test`", "", provenance(result) + f"; target well "
+             f"under {TESTS_TARGET_S // 60} min in all.", "",
+             "| run | seconds | exit status | pytest |", "|---|---|---|---|"]
+    lines += [f"| {r['run']} | {r['seconds']} | {r['returncode']} | "
+              f"{r['pytest']} |" for r in result["runs"]]
+    lines.append(f"| total | {result['total_seconds']} | | |")
+    return lines
+
+
+def grading_section(result) -> list[str]:
+    targets = result["targets_s"]
+    kinds = ", ".join(f"{n} {kind}" for kind, n in
+                      result["exercises_by_kind"].items())
+    return ["## Grading", "", provenance(result) + f"; {result['students']} "
+            f"students, {result['jobs']} jobs, exercises: {kinds}.", "",
+            "| graded | seconds | target |", "|---|---|---|",
+            f"| one student | {result['one_student_s']} | <= "
+            f"{targets['one_student']} |",
+            f"| class of {result['students']} | {result['class_s']} | <= "
+            f"{targets['class']} |"]
+
+
+def chapter_figure(result, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    seconds = {(r["notebook"], r["mode"]): r["seconds"]
+               for r in result["results"]}
+    notebooks = sorted({key[0] for key in seconds})
+    modes = sorted({key[1] for key in seconds}, reverse=True)
+    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    for k, mode in enumerate(modes):
+        ax.barh(np.arange(len(notebooks)) + 0.4 * k,
+                [seconds.get((nb, mode), np.nan) for nb in notebooks],
+                height=0.4, label=f"{mode} mode")
+    ax.axvline(CLASS_TARGET_S, color="black", lw=1,
+               label="class-mode target")
+    ax.set_yticks(np.arange(len(notebooks)) + 0.2,
+                  [nb.removesuffix(".ipynb") for nb in notebooks])
+    ax.invert_yaxis()
+    ax.set(xlabel="wall time, s", title="Solution notebooks, top to bottom "
+           f"({result['machine']['cpus']} CPUs)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> int:
+    sections = {"cell_speed": cell_section, "chapter_times": chapter_section,
+                "test_time": test_section, "grading": grading_section}
+    lines = ["# Benchmarks", "", "Written by `python benchmarks/summary.py` "
+             "(the last step of `make bench`) from the JSON files beside "
+             "it; each JSON holds its command, machine and versions.", ""]
+    for name, section in sections.items():
+        result = load(name)
+        if result is None:
+            lines += [f"## {name}", "", f"No `{name}.json` yet: run "
+                      f"`python benchmarks/{name}.py`.", ""]
+            continue
+        lines += section(result) + [""]
+    chapters = load("chapter_times")
+    if chapters is not None:
+        chapter_figure(chapters, RESULTS / "chapter_times.png")
+    out = RESULTS / "summary.md"
+    out.write_text("\n".join(lines))
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
