@@ -1,12 +1,13 @@
 """One Markdown page over the results of ``make bench``, and a figure of
 the chapters' wall times.
 
-    python benchmarks/summary.py
+    python benchmarks/summary.py [RESULTS_DIR]
 
 Reads ``benchmarks/results/{cell_speed,chapter_times,test_time,grading}.json``
 (whichever exist; a missing one is named on the page) and writes
-``benchmarks/results/summary.md`` and ``chapter_times.png``. Measures
-nothing itself: it is the last step of ``make bench``.
+``benchmarks/results/summary.md`` (ending with the README's "Speed"
+table, which a test holds the README to) and ``chapter_times.png``.
+Measures nothing itself: it is the last step of ``make bench``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
 RESULTS = ROOT / "benchmarks/results"
 #: Design doc, section 3: a chapter finishes in "a few minutes" in class
 #: mode; the chapter issues set 5 minutes.
@@ -23,8 +25,8 @@ CLASS_TARGET_S = 300
 TESTS_TARGET_S = 20 * 60
 
 
-def load(name):
-    path = RESULTS / f"{name}.json"
+def load(name, results=RESULTS):
+    path = results / f"{name}.json"
     return json.loads(path.read_text()) if path.exists() else None
 
 
@@ -35,8 +37,8 @@ def provenance(result) -> str:
             f"{machine['cpus']} CPUs")
 
 
-def cell_section(result) -> list[str]:
-    table = (RESULTS / "cell_speed.md").read_text().split("\n\n", 2)[2]
+def cell_section(result, results=RESULTS) -> list[str]:
+    table = (results / "cell_speed.md").read_text().split("\n\n", 2)[2]
     return ["## Custom cells against their Keras twins", "",
             provenance(result) + "; ratio = cell / twin train-step time at "
             "the pair's best `jit_compile` setting. Figure: "
@@ -84,6 +86,30 @@ def grading_section(result) -> list[str]:
             f"{targets['class']} |"]
 
 
+def readme_table(result) -> str:
+    """The README's "Speed" table: the train-step ratio of each cell to its
+    twin at the pair's best jit setting, per backend and length."""
+    from cell_speed import PAIRS, TWINS, headline
+
+    best = headline(result["rows"])
+    names = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
+    columns = [(backend, sorted({key[2] for key in best
+                                 if key[0] == backend}))
+               for backend in names if any(k[0] == backend for k in best)]
+    lines = ["| cell (twin) | " + " | ".join(
+        f"{names[b]} T = {' / '.join(map(str, lengths))}"
+        for b, lengths in columns) + " |",
+        "|---|" + "---|" * len(columns)]
+    for cell in PAIRS:
+        ratios = [" / ".join(
+            f"{best[(b, cell, n)]['train_s'] / best[(b, cell, n)]['twin_train_s']:.2f}"
+            if (b, cell, n) in best else "-" for n in lengths)
+            for b, lengths in columns]
+        lines.append(f"| `{cell}` (`{TWINS[cell]}`) | " + " | ".join(ratios)
+                     + " |")
+    return "\n".join(lines)
+
+
 def chapter_figure(result, path):
     import matplotlib
 
@@ -112,27 +138,31 @@ def chapter_figure(result, path):
     fig.savefig(path, dpi=110)
 
 
-def main() -> int:
+def main(results: Path = RESULTS) -> int:
     sections = {"cell_speed": cell_section, "chapter_times": chapter_section,
                 "test_time": test_section, "grading": grading_section}
     lines = ["# Benchmarks", "", "Written by `python benchmarks/summary.py` "
              "(the last step of `make bench`) from the JSON files beside "
              "it; each JSON holds its command, machine and versions.", ""]
     for name, section in sections.items():
-        result = load(name)
+        result = load(name, results)
         if result is None:
             lines += [f"## {name}", "", f"No `{name}.json` yet: run "
                       f"`python benchmarks/{name}.py`.", ""]
             continue
-        lines += section(result) + [""]
-    chapters = load("chapter_times")
+        lines += (section(result, results) if name == "cell_speed"
+                  else section(result)) + [""]
+    chapters = load("chapter_times", results)
     if chapters is not None:
-        chapter_figure(chapters, RESULTS / "chapter_times.png")
-    out = RESULTS / "summary.md"
+        chapter_figure(chapters, results / "chapter_times.png")
+    cells = load("cell_speed", results)
+    if cells is not None:
+        lines += ["## The README's Speed table", "", readme_table(cells), ""]
+    out = results / "summary.md"
     out.write_text("\n".join(lines))
     print(f"wrote {out}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else RESULTS))

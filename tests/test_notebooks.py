@@ -87,3 +87,13 @@ def test_chapter_06_shows_the_committed_seed_table():
     body = table.split("\n", 2)[2].strip().replace("### ", "#### ")
     cells = nbformat.read(REPO / "solutions/06_alternatives.ipynb", 4).cells
     assert any(c.cell_type == "markdown" and c.source == body for c in cells)
+
+
+def test_chapter_04_shows_the_committed_reproduction_table():
+    """Chapter 04 copies benchmarks/results/reproduce_1997.md into its
+    section 8; rows run later must be copied in too."""
+    table = (REPO / "benchmarks/results/reproduce_1997.md").read_text()
+    cells = nbformat.read(REPO / "solutions/04_experiments1997.ipynb",
+                          4).cells
+    assert any(c.cell_type == "markdown" and table.strip() in c.source
+               for c in cells)

@@ -1,0 +1,50 @@
+"""The benchmark summary: the README's Speed table is the committed
+cell_speed result, and the summary page reports what it was given."""
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def summary_module():
+    spec = importlib.util.spec_from_file_location(
+        "bench_summary", REPO / "benchmarks/summary.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_speed_table_is_the_committed_cell_speed_run():
+    """Rerunning cell_speed.py without updating the README fails."""
+    summary = summary_module()
+    result = json.loads(
+        (REPO / "benchmarks/results/cell_speed.json").read_text())
+    assert summary.readme_table(result) in (REPO / "README.md").read_text()
+
+
+def test_summary_reports_targets_and_missing_results(tmp_path):
+    summary = summary_module()
+    machine = {"python": "3.11", "keras": "3.15", "cpus": 2}
+    chapters = {"command": "python benchmarks/chapter_times.py",
+                "machine": machine, "date": "2026-11-25",
+                "results": [
+                    {"notebook": "01_a.ipynb", "mode": "smoke", "seconds": 9},
+                    {"notebook": "01_a.ipynb", "mode": "class", "seconds": 20},
+                    {"notebook": "02_b.ipynb", "mode": "class",
+                     "seconds": 301}]}
+    (tmp_path / "chapter_times.json").write_text(json.dumps(chapters))
+    for name in ("cell_speed.json", "cell_speed.md"):
+        shutil.copy(REPO / "benchmarks/results" / name, tmp_path / name)
+
+    assert summary.main(tmp_path) == 0
+
+    page = (tmp_path / "summary.md").read_text()
+    assert "| 01_a.ipynb | 9 | 20 | met |" in page
+    assert "| 02_b.ipynb | - | 301 | missed |" in page
+    assert "No `test_time.json` yet" in page
+    assert "No `grading.json` yet" in page
+    assert "| LSTM1997Cell | LSTM | 1000 |" in page
+    assert (tmp_path / "chapter_times.png").stat().st_size > 0
