@@ -96,8 +96,10 @@ def discover(paths: list[Path]) -> list[tuple[str, Path, Path]]:
     return found
 
 
-def grade_notebook(student: str, notebook: Path, root: Path, seed: int,
-                   timeout: float) -> Submission:
+def prepare_notebook(student: str, notebook: Path, root: Path):
+    """A notebook's :class:`Submission`, the results known without running
+    anything (missing cells, policy refusals), and the ``(exercise, source,
+    imports)`` left to run."""
     relative = str(notebook.relative_to(root)) if notebook.is_relative_to(
         root) else str(notebook)
     submission = Submission(student, relative)
@@ -105,19 +107,19 @@ def grade_notebook(student: str, notebook: Path, root: Path, seed: int,
     if not expected:
         submission.error = ("the file name does not start with a chapter "
                             "number (NN_...) that has graded exercises")
-        return submission
+        return submission, {}, []
     try:
         handin = load_handin(notebook, [e.id for e in expected])
     except HandinError as error:
         submission.error = str(error)
         submission.exercises = [failed(e, "error", f"not graded: {error}")
                                 for e in expected]
-        return submission
+        return submission, {}, []
     except OSError as error:
         submission.error = f"cannot read the file: {error.strerror}"
         submission.exercises = [failed(e, "error", submission.error)
                                 for e in expected]
-        return submission
+        return submission, {}, []
     problem_imports = policy.syntax_problem(handin.imports, "imports cell")
     results, to_run = {}, []
     for exercise in expected:
@@ -133,11 +135,42 @@ def grade_notebook(student: str, notebook: Path, root: Path, seed: int,
             results[exercise.id] = failed(exercise, "error",
                                           f"not run: {problem}")
         else:
-            to_run.append((exercise, source))
-    if to_run:
-        results.update(run_exercises(handin.imports, to_run, seed, timeout))
-    submission.exercises = [results[e.id] for e in expected]
-    return submission
+            to_run.append((exercise, source, handin.imports))
+    return submission, results, to_run
+
+
+def grade_student(student: str, notebooks: list[tuple[Path, Path]],
+                  seed: int, timeout: float) -> list[Submission]:
+    """Grade one student's notebooks ``(notebook, root)``.
+
+    Their exercises run together, in as few workers as their ids allow
+    (TensorFlow is imported once per worker, not once per notebook); a
+    chapter handed in twice goes to a second worker."""
+    prepared = [prepare_notebook(student, notebook, root)
+                for notebook, root in notebooks]
+    batches: list[list[int]] = []  # notebook indices, no id twice in one
+    for index, (_, _, to_run) in enumerate(prepared):
+        ids = {exercise.id for exercise, _, _ in to_run}
+        for batch in batches:
+            if not ids & {e.id for i in batch for e, _, _ in prepared[i][2]}:
+                batch.append(index)
+                break
+        else:
+            batches.append([index])
+    for batch in batches:
+        to_run = [item for i in batch for item in prepared[i][2]]
+        if to_run:
+            ran = run_exercises(to_run, seed, timeout)
+            for i in batch:
+                prepared[i][1].update(
+                    {e.id: ran[e.id] for e, _, _ in prepared[i][2]})
+    submissions = []
+    for (submission, results, _), (notebook, _) in zip(prepared, notebooks):
+        if results:
+            submission.exercises = [results[e.id]
+                                    for e in chapter_exercises(notebook)]
+        submissions.append(submission)
+    return submissions
 
 
 def grade(paths: list[Path], seed: int | None = None, timeout: float = 60.0,
@@ -151,9 +184,12 @@ def grade(paths: list[Path], seed: int | None = None, timeout: float = 60.0,
     seed = secrets.randbelow(2**31) if seed is None else seed
     if seed < 0:
         raise UsageError(f"--seed must be >= 0, got {seed}")
-    found = discover(paths)
+    students: dict[str, list[tuple[Path, Path]]] = {}
+    for student, notebook, root in discover(paths):
+        students.setdefault(student, []).append((notebook, root))
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        submissions = list(pool.map(
-            lambda item: grade_notebook(*item, seed=seed, timeout=timeout),
-            found))
-    return GradingRun(seed, submissions)
+        graded = list(pool.map(
+            lambda item: grade_student(*item, seed=seed, timeout=timeout),
+            students.items()))
+    return GradingRun(seed, [s for submissions in graded
+                             for s in submissions])

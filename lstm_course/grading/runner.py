@@ -130,10 +130,11 @@ def _kill(process, pgids):
     process.wait()
 
 
-def run_exercises(imports: str, exercises: list[tuple[Exercise, str]],
-                  seed: int, timeout: float, memory_mb: int = 2048
+def run_exercises(exercises: list[tuple[Exercise, str, str]], seed: int,
+                  timeout: float, memory_mb: int = 2048
                   ) -> dict[str, ExerciseResult]:
-    """Run each (exercise, source) in workers and score the results.
+    """Run each (exercise, source, imports cell) in workers and score the
+    results; the exercises' ids must differ.
 
     A worker that dies or hangs costs only the exercise it was running;
     the rest go to a fresh worker.
@@ -142,29 +143,27 @@ def run_exercises(imports: str, exercises: list[tuple[Exercise, str]],
     pending = list(exercises)
     with tempfile.TemporaryDirectory(prefix="lstm-course-grade-") as scratch:
         inputs = {}
-        for exercise, _ in pending:
+        for exercise, _, _ in pending:
             inputs[exercise.id] = draw_inputs(exercise, seed)
             flat = {f"{case}/{name}": np.asarray(value)
                     for case, values in inputs[exercise.id].items()
                     for name, value in values.items()}
             np.savez(Path(scratch) / f"{exercise.id}.npz", **flat)
         while pending:
-            _run_worker(imports, pending, inputs, results, scratch, timeout,
-                        memory_mb)
-            pending = [(e, s) for e, s in pending if e.id not in results]
+            _run_worker(pending, inputs, results, scratch, timeout, memory_mb)
+            pending = [item for item in pending if item[0].id not in results]
     return results
 
 
-def _run_worker(imports, pending, inputs, results, scratch, timeout,
-                memory_mb):
+def _run_worker(pending, inputs, results, scratch, timeout, memory_mb):
     nonce = secrets.token_hex(16)
     workdir = tempfile.mkdtemp(dir=scratch)
-    job = {"nonce": nonce, "imports": imports, "workdir": workdir,
+    job = {"nonce": nonce, "workdir": workdir,
            "timeout": timeout, "memory_mb": memory_mb,
-           "exercises": [{"id": e.id, "source": source,
+           "exercises": [{"id": e.id, "source": source, "imports": imports,
                           "banned": list(policy.banned_modules(e.references)),
                           "inputs": str(Path(scratch) / f"{e.id}.npz")}
-                         for e, source in pending]}
+                         for e, source, imports in pending]}
     read_fd, write_fd = os.pipe()
     process = subprocess.Popen(
         [sys.executable, "-m", "lstm_course.grading.worker", str(write_fd)],
@@ -176,7 +175,7 @@ def _run_worker(imports, pending, inputs, results, scratch, timeout,
     process.stdin.write(json.dumps(job).encode())
     process.stdin.close()
     reader, running_pgid, current = FrameReader(read_fd), None, None
-    by_id = {e.id: e for e, _ in pending}
+    by_id = {e.id: e for e, _, _ in pending}
     deadline = time.monotonic() + STARTUP_S + timeout + 30
     try:
         while True:

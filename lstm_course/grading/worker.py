@@ -3,10 +3,11 @@
 Started by :mod:`lstm_course.grading.runner` as ``python -m
 lstm_course.grading.worker FD`` with a job on stdin (JSON) and a pipe to
 write results to (file descriptor FD). The worker itself runs no student
-code: it imports the modules the imports cell names (so that TensorFlow is
-imported once, not once per exercise) and then forks one child per
-exercise. The child closes the worker's pipe, locks itself down
-(:func:`lock_down`), runs the imports cell and the exercise cell as plain
+code: it imports the modules the imports cells name (so that TensorFlow is
+imported once per worker, not once per exercise or notebook: a worker
+takes all of a student's chapters) and then forks one child per exercise.
+The child closes the worker's pipe, locks itself down (:func:`lock_down`),
+runs its notebook's imports cell and the exercise cell as plain
 Python, calls the submission on the inputs the scorer drew, and writes the
 outputs as a frame (a JSON header with the run's nonce, then ``.npz``
 bytes) to a pipe of its own; the worker enforces the time limit, kills the
@@ -127,7 +128,8 @@ def run_exercise(job: dict, exercise: dict, spec, inputs: dict,
     namespace = {"__name__": "__graded__"}
     stage = "running the imports cell"
     try:
-        exec(compile(job["imports"], "<imports cell>", "exec"), namespace)
+        exec(compile(exercise["imports"], "<imports cell>", "exec"),
+             namespace)
         os.write(stage_fd, b"I")
         ban_references()
         stage = "running the exercise cell"
@@ -291,7 +293,8 @@ def main(argv=None) -> int:
     main_fd = int(argv[0])
     job = json.loads(sys.stdin.read())
     os.chdir(job["workdir"])
-    preimport(job["imports"])
+    for imports in dict.fromkeys(e["imports"] for e in job["exercises"]):
+        preimport(imports)
     import lstm_course.exercises.registry  # noqa: F401 - before forking
 
     lstm_course.exercises.registry._load_chapters()

@@ -1,0 +1,67 @@
+"""A student's chapters are graded in one worker (TensorFlow imported once
+per student, not once per notebook), and a chapter handed in twice is
+still graded twice, each copy on its own cells."""
+
+from __future__ import annotations
+
+import nbformat
+
+from lstm_course.grading import runner
+from lstm_course.grading.grade import grade
+from tests.conftest import REPO
+from tests.grading.test_hostile import GOOD_BODY, HEAD, TARGET, base_notebook
+
+
+def student_with_two_chapters(folder):
+    folder.mkdir(parents=True)
+    for name in ("01_rnn_bptt.ipynb", "03_lstm1997.ipynb"):
+        notebook = nbformat.read(REPO / "solutions" / name, 4)
+        for cell in notebook.cells:
+            cell.outputs = []
+        nbformat.write(notebook, folder / name)
+    return folder
+
+
+def count_workers(monkeypatch):
+    started = []
+    popen = runner.subprocess.Popen
+
+    def counting(*args, **kwargs):
+        started.append(args[0])
+        return popen(*args, **kwargs)
+
+    monkeypatch.setattr(runner.subprocess, "Popen", counting)
+    return started
+
+
+def test_a_students_chapters_share_one_worker(tmp_path, monkeypatch):
+    started = count_workers(monkeypatch)
+    folder = student_with_two_chapters(tmp_path / "ada")
+    run = grade([folder], seed=3, timeout=60)
+    assert [s.path for s in run.submissions] == ["01_rnn_bptt.ipynb",
+                                                 "03_lstm1997.ipynb"]
+    for submission in run.submissions:
+        assert submission.exercises
+        assert submission.score == submission.max_score, [
+            (e.id, e.message) for e in submission.exercises]
+    assert len(started) == 1
+
+
+def test_a_chapter_handed_in_twice_is_graded_on_each_copy(tmp_path,
+                                                          monkeypatch):
+    started = count_workers(monkeypatch)
+    good = base_notebook()
+    wrong = base_notebook()
+    for cell in wrong.cells:
+        if cell.source.startswith(f"# EXERCISE {TARGET}"):
+            cell.source = HEAD + GOOD_BODY.replace("np.tanh", "np.sin")
+    folder = tmp_path / "bo"
+    (folder / "chapters").mkdir(parents=True)
+    nbformat.write(good, folder / "01_rnn_bptt.ipynb")
+    nbformat.write(wrong, folder / "chapters" / "01_rnn_bptt.ipynb")
+    run = grade([folder], seed=3, timeout=60)
+    scores = {s.path: {e.id: e.score == e.max_score for e in s.exercises}
+              for s in run.submissions}
+    assert scores["01_rnn_bptt.ipynb"][TARGET] is True
+    assert scores["chapters/01_rnn_bptt.ipynb"][TARGET] is False
+    assert len(started) == 2  # the same ids cannot share a worker
