@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     grd.add_argument("--timeout", type=float, default=60.0, metavar="S",
                      help="seconds per exercise (default 60)")
     grd.add_argument("--jobs", type=int, default=1, metavar="N",
-                     help="notebooks graded at once (default 1)")
+                     help="students graded at once (default 1)")
     grd.set_defaults(handler=_grade)
 
     init = commands.add_parser(
