@@ -6,7 +6,8 @@ the chapters' wall times.
 Reads ``benchmarks/results/{cell_speed,chapter_times,test_time,grading}.json``
 (whichever exist; a missing one is named on the page) and writes
 ``benchmarks/results/summary.md`` (ending with the README's "Speed"
-table, which a test holds the README to) and ``chapter_times.png``.
+table, which it also writes into README.md, and a test holds the README
+to) and ``chapter_times.png``.
 Measures nothing itself: it is the last step of ``make bench``.
 """
 
@@ -110,6 +111,17 @@ def readme_table(result) -> str:
     return "\n".join(lines)
 
 
+def update_readme(path: Path, table: str) -> None:
+    """Put ``table`` in place of the Speed section's table in ``path``."""
+    text = path.read_text()
+    section = text.index("## Speed")
+    start = text.index("| cell (twin) |", section)
+    end = text.index("\n\n", start)
+    if text[start:end] != table:
+        path.write_text(text[:start] + table + text[end:])
+        print(f"updated the Speed table in {path}")
+
+
 def chapter_figure(result, path):
     import matplotlib
 
@@ -158,6 +170,8 @@ def main(results: Path = RESULTS) -> int:
     cells = load("cell_speed", results)
     if cells is not None:
         lines += ["## The README's Speed table", "", readme_table(cells), ""]
+        if results == RESULTS:
+            update_readme(ROOT / "README.md", readme_table(cells))
     out = results / "summary.md"
     out.write_text("\n".join(lines))
     print(f"wrote {out}")
