@@ -38,12 +38,14 @@ def provenance(result) -> str:
             f"{machine['cpus']} CPUs")
 
 
-def cell_section(result, results=RESULTS) -> list[str]:
-    table = (results / "cell_speed.md").read_text().split("\n\n", 2)[2]
+def cell_section(result) -> list[str]:
+    from cell_speed import summary
+
     return ["## Custom cells against their Keras twins", "",
             provenance(result) + "; ratio = cell / twin train-step time at "
             "the pair's best `jit_compile` setting. Figure: "
-            "`cell_speed.png`.", "", table.strip()]
+            "`cell_speed.png`.", "",
+            summary(result["rows"], result["backend_versions"])]
 
 
 def chapter_section(result) -> list[str]:
@@ -162,16 +164,16 @@ def main(results: Path = RESULTS) -> int:
             lines += [f"## {name}", "", f"No `{name}.json` yet: run "
                       f"`python benchmarks/{name}.py`.", ""]
             continue
-        lines += (section(result, results) if name == "cell_speed"
-                  else section(result)) + [""]
+        lines += section(result) + [""]
     chapters = load("chapter_times", results)
     if chapters is not None:
         chapter_figure(chapters, results / "chapter_times.png")
     cells = load("cell_speed", results)
     if cells is not None:
-        lines += ["## The README's Speed table", "", readme_table(cells), ""]
+        table = readme_table(cells)
+        lines += ["## The README's Speed table", "", table, ""]
         if results == RESULTS:
-            update_readme(ROOT / "README.md", readme_table(cells))
+            update_readme(ROOT / "README.md", table)
     out = results / "summary.md"
     out.write_text("\n".join(lines))
     print(f"wrote {out}")
