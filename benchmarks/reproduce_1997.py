@@ -4,12 +4,12 @@ the chapter shows (ours beside the paper's).
 
     python benchmarks/reproduce_1997.py [--rows 2c:1000 4:100 ...]
         [--mode paper] [--trials N] [--optimizer paper|adam]
-        [--budget SEQUENCES] [--jobs N]
+        [--learning-rate RATE] [--budget SEQUENCES] [--jobs N]
     python benchmarks/reproduce_1997.py --table-only
 
 Each row runs as its own process, one thread each (``--jobs`` at once), and
 writes ``benchmarks/results/reproduce_1997/<experiment>_<size>_<mode>_
-<optimizer>.json``; the table, ``benchmarks/results/reproduce_1997.md``, is
+<optimizer>[_lr<rate>].json`` (the rate where one is given); the table, ``benchmarks/results/reproduce_1997.md``, is
 rebuilt from every JSON there, so rows run in different sessions or on
 different machines add up. Expect hours per row at the paper's sizes on a
 laptop; say which rows were run in the table's note.
@@ -47,17 +47,19 @@ def parse_row(text):
     return name, int(size) if size else None
 
 
-def row_path(name, size, mode, optimizer):
-    return RESULTS / f"{name}_{size or '-'}_{mode}_{optimizer}.json"
+def row_path(name, size, mode, optimizer, learning_rate=None):
+    rate = "" if learning_rate is None else f"_lr{learning_rate:g}"
+    return RESULTS / f"{name}_{size or '-'}_{mode}_{optimizer}{rate}.json"
 
 
 def run_row(name, size, args):
     command = [sys.executable, "-m", "lstm_course.cli", "reproduce", name,
                "--mode", args.mode, "--optimizer", args.optimizer,
-               "--out", str(row_path(name, size, args.mode, args.optimizer)
-                            .relative_to(ROOT))]
+               "--out", str(row_path(name, size, args.mode, args.optimizer,
+                                     args.learning_rate).relative_to(ROOT))]
     for flag, value in (("--size", size), ("--trials", args.trials),
-                        ("--budget", args.budget)):
+                        ("--budget", args.budget),
+                        ("--learning-rate", args.learning_rate)):
         if value is not None:
             command += [flag, str(value)]
     env = {**os.environ, "TF_NUM_INTRAOP_THREADS": "1",
@@ -71,19 +73,32 @@ def number(value):
     return "not reported" if value is None else f"{value:,}"
 
 
+def learning_rate(record) -> float:
+    """The record's learning rate; records written before the rate was
+    recorded used the default one."""
+    from lstm_course.reproduce.experiments import EXPERIMENTS
+    from lstm_course.reproduce.options import learning_rate_of
+
+    if record.get("learning_rate") is not None:
+        return record["learning_rate"]
+    return learning_rate_of(EXPERIMENTS[record["experiment"]],
+                            record["optimizer"])
+
+
 def table() -> str:
     from lstm_course.reproduce.experiments import EXPERIMENTS
 
     lines = ["| experiment | size | paper: sequences | paper: % solved | "
              "ours: % solved (trials) | ours: median sequences | ours: test "
-             "right at the end, per trial | mode, optimizer | wall time | "
+             "right at the end, per trial | mode, optimizer, learning rate | "
+             "wall time | "
              "command |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     records = [json.loads(path.read_text())
                for path in sorted(RESULTS.glob("*.json"))]
     order = {name: k for k, name in enumerate(EXPERIMENTS)}
     records.sort(key=lambda r: (order[r["experiment"]], r["size"] or 0,
-                                r["mode"], r["optimizer"]))
+                                r["mode"], r["optimizer"], learning_rate(r)))
     for r in records:
         paper = r["paper"]
         size = "-" if r["size"] is None else f"{r['size_name']} = {r['size']}"
@@ -94,7 +109,7 @@ def table() -> str:
             number(paper["sequences"]), number(paper["percent_solved"]),
             f"{r['percent_solved']} ({len(r['trials'])})", ours,
             ", ".join(f"{100 * t['test_right']:.2f}%" for t in r["trials"]),
-            f"{r['mode']}, {r['optimizer']}",
+            f"{r['mode']}, {r['optimizer']}, {learning_rate(r):g}",
             f"{r['wall_seconds'] / 60:.0f} min", f"`{r['command']}` |"]))
     return "\n".join(lines) + "\n"
 
@@ -107,6 +122,7 @@ def main(argv=None) -> int:
     parser.add_argument("--trials", type=int)
     parser.add_argument("--optimizer", default="paper",
                         choices=["paper", "adam"])
+    parser.add_argument("--learning-rate", type=float)
     parser.add_argument("--budget", type=int)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--table-only", action="store_true")

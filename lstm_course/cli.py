@@ -86,7 +86,7 @@ def _reproduce(args) -> int:
         args.experiment, mode=args.mode or mode(), trials=args.trials,
         optimizer=args.optimizer, model=args.model, size=args.size,
         budget=args.budget, seed=args.seed, out=args.out,
-        argv=args.argv)
+        argv=args.argv, learning_rate=args.learning_rate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -160,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
                      default="paper",
                      help="; ".join(f"{key}: {text}"
                                     for key, text in OPTIMIZERS.items()))
+    rep.add_argument("--learning-rate", type=float, metavar="RATE",
+                     help="default: the paper's (paper), 1e-3 (adam)")
     rep.add_argument("--model", choices=list(MODELS), default="lstm1997",
                      help="simple-rnn: the BPTT baseline")
     rep.add_argument("--size", type=int, metavar="N",

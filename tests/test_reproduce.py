@@ -8,7 +8,8 @@ import pytest
 
 from lstm_course import cli
 from lstm_course.reproduce.experiments import EXPERIMENTS, generate
-from lstm_course.reproduce.model import HalfSquaredError, OneHot, build_model
+from lstm_course.reproduce.model import (HalfSquaredError, OneHot,
+                                         base_rate_logits, build_model)
 from lstm_course.reproduce.train import reproduce
 from lstm_course.tasks.sequences import one_hot
 
@@ -25,6 +26,7 @@ def test_smoke_run_writes_the_results_with_their_provenance(tmp_path):
     assert record["experiment"] == "2a" and record["mode"] == "smoke"
     assert record["size_name"] == "p" and record["size"] == 5
     assert record["optimizer"] == "paper" and record["budget"] == 64
+    assert record["learning_rate"] == EXPERIMENTS["2a"].learning_rate
     assert [t["seed"] for t in record["trials"]] == [3, 4]
     for trial in record["trials"]:
         assert 0 < trial["sequences"] <= 64
@@ -86,6 +88,49 @@ def test_paper_optimizer_is_plain_sgd_at_the_papers_rate():
         keras.ops.convert_to_numpy(cell.bias)[:2], [-3, -6])
 
 
+def test_a_given_learning_rate_replaces_the_default():
+    experiment = EXPERIMENTS["4"]
+    batch = generate(experiment, np.random.default_rng(0), 2, 10)
+    adam = build_model(experiment, batch, optimizer="adam")
+    assert isinstance(adam.optimizer, keras.optimizers.Adam)
+    assert float(adam.optimizer.learning_rate) == pytest.approx(1e-3)
+    for optimizer in ("adam", "paper"):
+        network = build_model(experiment, batch, optimizer=optimizer,
+                              learning_rate=0.02)
+        assert float(network.optimizer.learning_rate) == pytest.approx(0.02)
+    result = reproduce("4", mode="smoke", budget=16, optimizer="adam",
+                       learning_rate=0.01)
+    assert result["learning_rate"] == 0.01
+
+
+def test_base_rate_logits_start_each_output_at_its_mean_target():
+    experiment = EXPERIMENTS["2a"]
+    batch = generate(experiment, np.random.default_rng(0), 50, 10)
+    logits = base_rate_logits(batch)
+    # An independent count: how often each symbol is the next one.
+    counts = np.zeros(batch.symbols)
+    for row, length in zip(batch.targets, batch.lengths):
+        counts += row[:length].sum(0)
+    rate = np.clip(counts / batch.lengths.sum(), 1e-3, 1 - 1e-3)
+    np.testing.assert_allclose(1 / (1 + np.exp(-logits)), rate, rtol=1e-5)
+    # x and y follow a_9 once per sequence, about half the time each.
+    assert 0.02 < rate[-1] < 0.08 and rate[0] == pytest.approx(0.1)
+
+
+def test_symbol_tasks_start_their_outputs_at_the_base_rates():
+    experiment = EXPERIMENTS["1"]
+    assert experiment.base_rate_outputs
+    batch = generate(experiment, np.random.default_rng(0), 64, None)
+    network = build_model(experiment, batch, prior=batch)
+    bias = keras.ops.convert_to_numpy(network.layers[-1].bias)
+    np.testing.assert_allclose(bias, base_rate_logits(batch), rtol=1e-6)
+    with pytest.raises(ValueError, match="pass prior="):
+        build_model(experiment, batch)
+    plain = build_model(EXPERIMENTS["4"], generate(
+        EXPERIMENTS["4"], np.random.default_rng(0), 2, 10))
+    assert not keras.ops.convert_to_numpy(plain.layers[-1].bias).any()
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"name": "7"}, "unknown experiment '7'; the experiments are 1, 2a"),
     ({"name": "1", "size": 3}, "experiment 1 has no size"),
@@ -96,6 +141,7 @@ def test_paper_optimizer_is_plain_sgd_at_the_papers_rate():
     ({"name": "4", "model": "gru"}, "model must be one of lstm1997, "
      "simple-rnn, got 'gru'"),
     ({"name": "4", "optimizer": "rmsprop"}, "optimizer must be one of"),
+    ({"name": "4", "learning_rate": 0}, "learning_rate must be a number"),
 ])
 def test_bad_arguments_say_what_is_expected(kwargs, message):
     kwargs.setdefault("mode", "smoke")

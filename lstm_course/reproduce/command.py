@@ -16,7 +16,7 @@ from lstm_course.reproduce.train import reproduce
 def reproduce_command(experiment, mode="class", trials=None,
                       optimizer="paper", model="lstm1997", size=None,
                       budget=None, seed=0, out: Path | None = None,
-                      argv=None) -> int:
+                      argv=None, learning_rate=None) -> int:
     """Run, then write the JSON to ``out`` (or stdout); a one-line summary
     goes to stderr."""
     if out is not None and out.is_dir():
@@ -24,7 +24,8 @@ def reproduce_command(experiment, mode="class", trials=None,
                          f"{out / f'reproduce_{experiment}.json'}")
     results = reproduce(experiment, mode=mode, trials=trials,
                         optimizer=optimizer, model=model, size=size,
-                        budget=budget, seed=seed, progress=True)
+                        budget=budget, seed=seed, progress=True,
+                        learning_rate=learning_rate)
     argv = sys.argv[1:] if argv is None else argv
     record = {"command": shlex.join(["lstm-course", *argv]),
               "date": time.strftime("%Y-%m-%d"), "machine": machine(),

@@ -51,6 +51,9 @@ class Experiment:
     weight_range: float = 0.1
     input_gate_bias: tuple | None = None
     output_gate_bias: tuple | None = None
+    #: output biases start at the logit of each output's mean target
+    #: (our remedy for many next-symbol outputs that are mostly 0).
+    base_rate_outputs: bool = False
     #: the cell's squashing: g "paper" or "logistic", h "paper" or "identity".
     cell_input: str = "paper"
     cell_output: str = "paper"
@@ -78,6 +81,7 @@ EXPERIMENTS = {e.name: e for e in [
         "1", "embedded Reber grammar", embedded_reber_sequences,
         criteria.symbols_right, blocks=3, cells_per_block=2,
         learning_rate=0.5, weight_range=0.2, output_gate_bias=(-1, -2, -3),
+        base_rate_outputs=True,
         paper_sequences={None: 8_440}, paper_success=100,
         modes={"smoke": (None, 256, 64, 128),
                "class": (None, 20_000, 256, 1_000),
@@ -88,7 +92,7 @@ EXPERIMENTS = {e.name: e for e in [
         "2a", "noise-free long lag", long_lag.noise_free_long_lag,
         criteria.symbols_right, blocks=1, cells_per_block=1,
         learning_rate=1.0, weight_range=0.2, cell_input="logistic",
-        cell_output="identity", size_name="p",
+        cell_output="identity", size_name="p", base_rate_outputs=True,
         paper_sequences={100: 5_040}, paper_success=100,
         modes={"smoke": (5, 256, 2, 128), "class": (100, 20_000, 2, 500),
                "paper": (100, 100_000, 2, 500)},
@@ -98,7 +102,7 @@ EXPERIMENTS = {e.name: e for e in [
         "2b", "long lag, random middle", long_lag.random_middle_long_lag,
         criteria.final_symbol_right, blocks=1, cells_per_block=1,
         learning_rate=1.0, weight_range=0.2, cell_input="logistic",
-        cell_output="identity", size_name="p",
+        cell_output="identity", size_name="p", base_rate_outputs=True,
         paper_sequences={100: 5_680}, paper_success=100,
         modes={"smoke": (5, 256, 64, 128), "class": (100, 20_000, 256, 500),
                "paper": (100, 100_000, 1_000, 500)},

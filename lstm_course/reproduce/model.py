@@ -5,10 +5,12 @@ paper's squared error, and the paper's online SGD or Adam."""
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import ops
 
 from lstm_course.cells import LSTM1997Cell
-from lstm_course.reproduce.options import MODELS, OPTIMIZERS, require_choice
+from lstm_course.reproduce.options import (MODELS, OPTIMIZERS,
+                                           learning_rate_of, require_choice)
 
 
 @keras.saving.register_keras_serializable(package="lstm_course")
@@ -55,11 +57,37 @@ class HalfSquaredError(keras.losses.Loss):
         return per_step / ops.cast(ops.shape(y_true)[0], per_step.dtype)
 
 
-def build_model(experiment, batch, model="lstm1997", optimizer="paper"):
+def base_rate_logits(batch, floor=1e-3):
+    """b_k = log(p_k / (1 - p_k)), p_k the mean target of output k over the
+    steps ``batch`` marks (clipped to [floor, 1 - floor]): output biases
+    with which each sigmoid output starts at its base rate.
+
+    Where most of many outputs are 0 at most steps (the next-symbol
+    predictions of experiments 1, 2a and 2b), outputs starting at 0.5 are
+    first driven towards 0, into the flat part of the sigmoid, where the
+    squared error's gradient nearly vanishes."""
+    targets = np.asarray(batch.targets, np.float64)[np.asarray(batch.mask,
+                                                                bool)]
+    if not len(targets):
+        raise ValueError("batch has no step with a target to take base "
+                         "rates from")
+    rate = np.clip(targets.mean(0), floor, 1 - floor)
+    return np.log(rate / (1 - rate)).astype("float32")
+
+
+def build_model(experiment, batch, model="lstm1997", optimizer="paper",
+                prior=None, learning_rate=None):
     """A compiled network for ``experiment`` with the input and output
-    widths of ``batch``."""
+    widths of ``batch``; ``prior`` (sequences of the same task) gives the
+    base rates of the output biases where the experiment asks for them;
+    ``learning_rate`` replaces the optimizer's default (the paper's rate
+    for SGD, 1e-3 for Adam)."""
     require_choice("model", model, MODELS)
     require_choice("optimizer", optimizer, OPTIMIZERS)
+    if experiment.base_rate_outputs and prior is None:
+        raise ValueError(f"experiment {experiment.name} starts its outputs "
+                         "at their base rates: pass prior=, a batch of its "
+                         "sequences")
     if batch.symbols:
         inputs = keras.Input((None,), dtype="int32")
         x = OneHot(batch.symbols)(inputs)
@@ -81,12 +109,15 @@ def build_model(experiment, batch, model="lstm1997", optimizer="paper"):
     cells = keras.layers.RNN(cell, return_sequences=True)(x)
     # The output units see the current input beside the cells: predicting
     # the next symbol of 1, 2a and 2b needs it (a shortcut, our choice).
+    bias = keras.initializers.Constant(base_rate_logits(prior)) \
+        if experiment.base_rate_outputs else "zeros"
     outputs = keras.layers.Dense(batch.targets.shape[-1],
-                                 activation="sigmoid")(
+                                 activation="sigmoid",
+                                 bias_initializer=bias)(
         keras.layers.Concatenate()([x, cells]))
     network = keras.Model(inputs, outputs)
+    rate = learning_rate_of(experiment, optimizer, learning_rate)
     network.compile(
-        keras.optimizers.SGD(experiment.learning_rate)
-        if optimizer == "paper" else keras.optimizers.Adam(1e-3),
-        HalfSquaredError())
+        keras.optimizers.SGD(rate) if optimizer == "paper"
+        else keras.optimizers.Adam(rate), HalfSquaredError())
     return network

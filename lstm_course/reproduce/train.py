@@ -13,7 +13,8 @@ import numpy as np
 
 from lstm_course.reproduce.experiments import EXPERIMENTS, generate
 from lstm_course.reproduce.options import (ADAM_BATCH, MODELS, MODES,
-                                           OPTIMIZERS, require_choice)
+                                           OPTIMIZERS, learning_rate_of,
+                                           require_choice)
 from lstm_course.tasks.sequences import Sequences
 
 BUCKET = 32  # pad lengths to multiples of this: fewer compiled shapes
@@ -63,7 +64,8 @@ class Progress:
 
 
 def run_trial(experiment, size, budget, test_sequences, check_every, seed,
-              model="lstm1997", optimizer="paper", progress=None):
+              model="lstm1997", optimizer="paper", progress=None,
+              learning_rate=None):
     """Train one network; returns a dict with ``solved``, ``sequences``
     (seen when the criterion first held, or the budget), the final share of
     the test set right, the seconds taken, and ``checks``: [sequences seen,
@@ -76,8 +78,13 @@ def run_trial(experiment, size, budget, test_sequences, check_every, seed,
     train_rng = np.random.default_rng([seed, 0])
     test = generate(experiment, np.random.default_rng([seed, 1]),
                     test_sequences, size)
+    # Base rates from sequences of their own: neither the test set's nor
+    # the training stream's draws change with the setting.
+    prior = generate(experiment, np.random.default_rng([seed, 2]), 256,
+                     size) if experiment.base_rate_outputs else None
     keras.utils.set_random_seed(seed)
-    network = build_model(experiment, test, model, optimizer)
+    network = build_model(experiment, test, model, optimizer, prior,
+                          learning_rate)
     test_inputs = bucketed(test).inputs
     batch_size = 1 if optimizer == "paper" else ADAM_BATCH
     seen, share, checks = 0, 0.0, []
@@ -106,7 +113,7 @@ def run_trial(experiment, size, budget, test_sequences, check_every, seed,
 
 def reproduce(name, mode="class", trials=None, optimizer="paper",
               model="lstm1997", size=None, budget=None, seed=0,
-              progress=False) -> dict:
+              progress=False, learning_rate=None) -> dict:
     """Run ``trials`` trials of experiment ``name``; returns the results
     (without the command and machine, which the caller adds)."""
     if name not in EXPERIMENTS:
@@ -116,6 +123,7 @@ def reproduce(name, mode="class", trials=None, optimizer="paper",
     require_choice("model", model, MODELS)
     require_choice("optimizer", optimizer, OPTIMIZERS)
     experiment = EXPERIMENTS[name]
+    learning_rate = learning_rate_of(experiment, optimizer, learning_rate)
     default_size, default_budget, test_sequences, check_every = \
         experiment.modes[mode]
     if size is not None and experiment.size_name is None:
@@ -138,13 +146,14 @@ def reproduce(name, mode="class", trials=None, optimizer="paper",
                    f"{trial + 1}/{trials}")
         results.append(run_trial(experiment, size, budget, test_sequences,
                                  check_every, seed + trial, model, optimizer,
-                                 shown))
+                                 shown, learning_rate))
     shown.done()
     solved = [r["sequences"] for r in results if r["solved"]]
     return {
         "experiment": name, "title": experiment.title,
         "size_name": experiment.size_name, "size": size, "mode": mode,
-        "model": model, "optimizer": optimizer, "budget": budget,
+        "model": model, "optimizer": optimizer,
+        "learning_rate": learning_rate, "budget": budget,
         "test_sequences": test_sequences, "check_every": check_every,
         "required_test_share": experiment.required,
         "network": f"{experiment.blocks} blocks x "
