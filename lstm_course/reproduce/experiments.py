@@ -93,6 +93,8 @@ EXPERIMENTS = {e.name: e for e in [
         criteria.symbols_right, blocks=1, cells_per_block=1,
         learning_rate=1.0, weight_range=0.2, cell_input="logistic",
         cell_output="identity", size_name="p", base_rate_outputs=True,
+        # The paper's net has no output gate: ours starts wide open.
+        input_gate_bias=-1, output_gate_bias=5,
         paper_sequences={100: 5_040}, paper_success=100,
         modes={"smoke": (5, 256, 2, 128), "class": (100, 20_000, 2, 500),
                "paper": (100, 100_000, 2, 500)},
@@ -103,6 +105,8 @@ EXPERIMENTS = {e.name: e for e in [
         criteria.final_symbol_right, blocks=1, cells_per_block=1,
         learning_rate=1.0, weight_range=0.2, cell_input="logistic",
         cell_output="identity", size_name="p", base_rate_outputs=True,
+        # The paper's net has no output gate: ours starts wide open.
+        input_gate_bias=-1, output_gate_bias=5,
         paper_sequences={100: 5_680}, paper_success=100,
         modes={"smoke": (5, 256, 64, 128), "class": (100, 20_000, 256, 500),
                "paper": (100, 100_000, 1_000, 500)},
