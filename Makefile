@@ -67,10 +67,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/summary.py
 
 # The paper-mode runs of chapter 04 (hours), e.g. make reproduce ROWS="2c:1000 4:100" JOBS=16
+# REPRODUCE_ARGS="--optimizer adam --learning-rate 0.01 --trials 3"
 ROWS ?=
 JOBS ?= 1
+REPRODUCE_ARGS ?=
 reproduce: $(STAMP)
-	$(BIN)/python benchmarks/reproduce_1997.py --jobs $(JOBS) $(if $(ROWS),--rows $(ROWS),)
+	$(BIN)/python benchmarks/reproduce_1997.py --jobs $(JOBS) $(if $(ROWS),--rows $(ROWS),) $(REPRODUCE_ARGS)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is needed, found " + sys.version.split()[0] + ": set PYTHON=python3.x")'

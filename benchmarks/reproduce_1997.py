@@ -4,13 +4,15 @@ the chapter shows (ours beside the paper's).
 
     python benchmarks/reproduce_1997.py [--rows 2c:1000 4:100 ...]
         [--mode paper] [--trials N] [--optimizer paper|adam]
-        [--learning-rate RATE] [--budget SEQUENCES] [--jobs N]
+        [--learning-rate RATE] [--budget SEQUENCES] [--seed S] [--jobs N]
     python benchmarks/reproduce_1997.py --table-only
 
 Each row runs as its own process, one thread each (``--jobs`` at once), and
 writes ``benchmarks/results/reproduce_1997/<experiment>_<size>_<mode>_
-<optimizer>[_lr<rate>].json`` (the rate where one is given); the table, ``benchmarks/results/reproduce_1997.md``, is
-rebuilt from every JSON there, so rows run in different sessions or on
+<optimizer>[_lr<rate>][_seed<S>].json`` (the rate and first seed where
+given: further trials of a row go to a file of their own); the table,
+``benchmarks/results/reproduce_1997.md``, is rebuilt from every JSON
+there, so rows run in different sessions or on
 different machines add up. Expect hours per row at the paper's sizes on a
 laptop; say which rows were run in the table's note.
 """
@@ -18,7 +20,6 @@ laptop; say which rows were run in the table's note.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -47,19 +48,23 @@ def parse_row(text):
     return name, int(size) if size else None
 
 
-def row_path(name, size, mode, optimizer, learning_rate=None):
+def row_path(name, size, mode, optimizer, learning_rate=None, seed=0):
     rate = "" if learning_rate is None else f"_lr{learning_rate:g}"
-    return RESULTS / f"{name}_{size or '-'}_{mode}_{optimizer}{rate}.json"
+    first = f"_seed{seed}" if seed else ""
+    return RESULTS / \
+        f"{name}_{size or '-'}_{mode}_{optimizer}{rate}{first}.json"
 
 
 def run_row(name, size, args):
     command = [sys.executable, "-m", "lstm_course.cli", "reproduce", name,
                "--mode", args.mode, "--optimizer", args.optimizer,
                "--out", str(row_path(name, size, args.mode, args.optimizer,
-                                     args.learning_rate).relative_to(ROOT))]
+                                     args.learning_rate, args.seed)
+                            .relative_to(ROOT))]
     for flag, value in (("--size", size), ("--trials", args.trials),
                         ("--budget", args.budget),
-                        ("--learning-rate", args.learning_rate)):
+                        ("--learning-rate", args.learning_rate),
+                        ("--seed", args.seed or None)):
         if value is not None:
             command += [flag, str(value)]
     env = {**os.environ, "TF_NUM_INTRAOP_THREADS": "1",
@@ -73,20 +78,8 @@ def number(value):
     return "not reported" if value is None else f"{value:,}"
 
 
-def learning_rate(record) -> float:
-    """The record's learning rate; records written before the rate was
-    recorded used the default one."""
-    from lstm_course.reproduce.experiments import EXPERIMENTS
-    from lstm_course.reproduce.options import learning_rate_of
-
-    if record.get("learning_rate") is not None:
-        return record["learning_rate"]
-    return learning_rate_of(EXPERIMENTS[record["experiment"]],
-                            record["optimizer"])
-
-
 def table() -> str:
-    from lstm_course.reproduce.experiments import EXPERIMENTS
+    from lstm_course.reproduce.results import learning_rate, load_records
 
     lines = ["| experiment | size | paper: sequences | paper: % solved | "
              "ours: % solved (trials) | ours: median sequences | ours: test "
@@ -94,12 +87,7 @@ def table() -> str:
              "wall time | "
              "command |",
              "|---|---|---|---|---|---|---|---|---|---|"]
-    records = [json.loads(path.read_text())
-               for path in sorted(RESULTS.glob("*.json"))]
-    order = {name: k for k, name in enumerate(EXPERIMENTS)}
-    records.sort(key=lambda r: (order[r["experiment"]], r["size"] or 0,
-                                r["mode"], r["optimizer"], learning_rate(r)))
-    for r in records:
+    for r in load_records(RESULTS):
         paper = r["paper"]
         size = "-" if r["size"] is None else f"{r['size_name']} = {r['size']}"
         median = r["median_sequences_to_solve"]
@@ -124,6 +112,8 @@ def main(argv=None) -> int:
                         choices=["paper", "adam"])
     parser.add_argument("--learning-rate", type=float)
     parser.add_argument("--budget", type=int)
+    parser.add_argument("--seed", type=int, default=0,
+                        help="the first trial's seed (default 0)")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--table-only", action="store_true")
     args = parser.parse_args(argv)

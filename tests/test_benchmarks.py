@@ -9,12 +9,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def summary_module():
+def benchmark_module(name):
     spec = importlib.util.spec_from_file_location(
-        "bench_summary", REPO / "benchmarks/summary.py")
+        f"bench_{name}", REPO / f"benchmarks/{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def summary_module():
+    return benchmark_module("summary")
 
 
 def test_readme_speed_table_is_the_committed_cell_speed_run():
@@ -47,3 +51,22 @@ def test_summary_reports_targets_and_missing_results(tmp_path):
     assert "No `grading.json` yet" in page
     assert "| LSTM1997Cell | LSTM | 1000 |" in page
     assert (tmp_path / "chapter_times.png").stat().st_size > 0
+
+
+def test_reproduce_rows_name_their_rate_and_first_seed():
+    suite = benchmark_module("reproduce_1997")
+    assert suite.parse_row("2c:1000") == ("2c", 1000)
+    assert suite.parse_row("6a") == ("6a", None)
+    assert suite.row_path("4", 1000, "paper", "adam").name == \
+        "4_1000_paper_adam.json"
+    assert suite.row_path("4", 1000, "paper", "adam", 0.01, 1).name == \
+        "4_1000_paper_adam_lr0.01_seed1.json"
+    assert suite.row_path("6a", None, "paper", "paper").name == \
+        "6a_-_paper_paper.json"
+
+
+def test_reproduce_table_is_the_committed_results():
+    """Rows added without rebuilding the table fail here."""
+    suite = benchmark_module("reproduce_1997")
+    assert suite.table() == \
+        (REPO / "benchmarks/results/reproduce_1997.md").read_text()

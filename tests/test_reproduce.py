@@ -153,3 +153,36 @@ def test_cli_refuses_a_folder_as_out(tmp_path, capsys):
     assert cli.main(["reproduce", "4", "--mode", "smoke", "--out",
                      str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_committed_results_load_in_the_papers_order(tmp_path):
+    from lstm_course.reproduce.results import learning_rate, load_records
+
+    rows = [("6a", None, "adam", None), ("4", 1000, "adam", 0.01),
+            ("4", 100, "paper", None), ("2c", 50, "adam", None)]
+    for k, (name, size, optimizer, rate) in enumerate(rows):
+        record = {"experiment": name, "size": size, "mode": "paper",
+                  "optimizer": optimizer}
+        if rate is not None:
+            record["learning_rate"] = rate
+        (tmp_path / f"{k}.json").write_text(json.dumps(record))
+    records = load_records(tmp_path)
+    assert [(r["experiment"], r["size"]) for r in records] == [
+        ("2c", 50), ("4", 100), ("4", 1000), ("6a", None)]
+    # Records without a rate ran at the default one.
+    assert [learning_rate(r) for r in records] == [1e-3, 0.5, 0.01, 1e-3]
+    with pytest.raises(FileNotFoundError, match="benchmarks/results"):
+        load_records(tmp_path / "missing")
+
+
+def test_the_committed_results_are_records_of_this_code():
+    from lstm_course.reproduce.results import load_records
+
+    for record in load_records():
+        experiment = EXPERIMENTS[record["experiment"]]
+        assert record["command"].startswith(
+            f"lstm-course reproduce {record['experiment']} ")
+        assert record["network"] == (f"{experiment.blocks} blocks x "
+                                     f"{experiment.cells_per_block} cells")
+        assert record["paper"]["sequences"] == \
+            experiment.paper_sequences.get(record["size"])
