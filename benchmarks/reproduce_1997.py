@@ -12,9 +12,9 @@ writes ``benchmarks/results/reproduce_1997/<experiment>_<size>_<mode>_
 <optimizer>[_lr<rate>][_seed<S>].json`` (the rate and first seed where
 given: further trials of a row go to a file of their own); the table,
 ``benchmarks/results/reproduce_1997.md``, is rebuilt from every JSON
-there, so rows run in different sessions or on
-different machines add up. Expect hours per row at the paper's sizes on a
-laptop; say which rows were run in the table's note.
+there, so rows run in different sessions or on different machines add up.
+Expect hours per row at the paper's sizes on a laptop; say which rows were
+run in the table's note.
 """
 
 from __future__ import annotations
