@@ -3,13 +3,11 @@ backward step, full BPTT, and a numerical gradient."""
 
 from __future__ import annotations
 
-import numpy as np
 
-from lstm_course.exercises.compare import SubmissionError, to_array
 from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
 from lstm_course.reference import rnn_np
-
-PARAMS = rnn_np.PARAM_NAMES
+from lstm_course.sandboxed.calls import RNN_PARAMS as PARAMS
+from lstm_course.sandboxed.calls import rnn_params as _params
 
 
 def _rnn_inputs(rng, batch, steps, input_dim, units, scale=1.0):
@@ -22,32 +20,6 @@ def _rnn_inputs(rng, batch, steps, input_dim, units, scale=1.0):
     }
 
 
-def _params(inputs):
-    return {name: inputs[name] for name in PARAMS}
-
-
-def _grads(value, what):
-    if not isinstance(value, dict):
-        raise SubmissionError(f"{what} must be a dict with keys "
-                              f"{', '.join(PARAMS)}, got a "
-                              f"{type(value).__name__}")
-    missing = [name for name in PARAMS if name not in value]
-    if missing:
-        raise SubmissionError(f"{what} is missing the key(s) "
-                              f"{', '.join(missing)}")
-    return {"d" + name: to_array(value[name], f"{what}[{name!r}]")
-            for name in PARAMS}
-
-
-def _triple(value, what, names):
-    if not isinstance(value, (tuple, list)) or len(value) != 3:
-        raise SubmissionError(f"{what} must return a tuple ({', '.join(names)})"
-                              f", got {type(value).__name__}"
-                              + (f" of length {len(value)}"
-                                 if isinstance(value, (tuple, list)) else ""))
-    return value
-
-
 # --- ch01.rnn_step_forward -------------------------------------------------
 
 def _step_case(batch, scale):
@@ -58,11 +30,6 @@ def _step_case(batch, scale):
         inputs["h_prev"] = inputs.pop("h0")
         return inputs
     return make
-
-
-def _run_step_forward(fn, inputs):
-    h_t = fn(inputs["x_t"], inputs["h_prev"], _params(inputs))
-    return {"h_t": to_array(h_t, "rnn_step_forward's return value")}
 
 
 def _ref_step_forward(inputs):
@@ -93,7 +60,6 @@ register(Exercise(
                  "For large inputs tanh saturates at +-1; did you use "
                  "np.tanh (not a sigmoid, not a clipped line)?"),
     ),
-    run=_run_step_forward,
     reference=_ref_step_forward,
     references=("lstm_course.reference.rnn_np",),
 ))
@@ -103,11 +69,6 @@ register(Exercise(
 
 def _sequence_case(batch, steps):
     return lambda rng: _rnn_inputs(rng, batch, steps, 3, 4)
-
-
-def _run_forward(fn, inputs):
-    h = fn(inputs["x"], inputs["h0"], _params(inputs))
-    return {"h": to_array(h, "rnn_forward's return value")}
 
 
 def _ref_forward(inputs):
@@ -132,7 +93,6 @@ register(Exercise(
                  "Loop t = 0..T-1, feed x[:, t] and the previous state, and "
                  "stack the states on axis 1 (batch-major, like Keras)."),
     ),
-    run=_run_forward,
     reference=_ref_forward,
     references=("lstm_course.reference.rnn_np",),
 ))
@@ -147,15 +107,6 @@ def _backward_step_inputs(rng):
     inputs["h_t"] = h_t
     inputs["dh_t"] = rng.normal(size=h_t.shape)
     return inputs
-
-
-def _run_step_backward(fn, inputs):
-    cache = {name: inputs[name] for name in ("x_t", "h_prev", "h_t")}
-    value = _triple(fn(inputs["dh_t"], cache, _params(inputs)),
-                    "rnn_step_backward", ("dx_t", "dh_prev", "grads"))
-    return {"dx_t": to_array(value[0], "dx_t"),
-            "dh_prev": to_array(value[1], "dh_prev"),
-            **_grads(value[2], "grads")}
 
 
 def _ref_step_backward(inputs):
@@ -188,7 +139,6 @@ register(Exercise(
         SubCheck("grads['b_h']", "a batch of 5", ("db_h",), 0.2,
                  "db_h = da_t summed over the batch axis (axis 0)."),
     ),
-    run=_run_step_backward,
     reference=_ref_step_backward,
     references=("lstm_course.reference.rnn_np",),
 ))
@@ -202,14 +152,6 @@ def _bptt_case(steps):
         inputs["dh"] = rng.normal(size=(3, steps, 4))
         return inputs
     return make
-
-
-def _run_bptt(fn, inputs):
-    value = _triple(fn(inputs["dh"], inputs["x"], inputs["h0"],
-                       _params(inputs)),
-                    "rnn_bptt", ("dx", "dh0", "grads"))
-    return {"dx": to_array(value[0], "dx"), "dh0": to_array(value[1], "dh0"),
-            **_grads(value[2], "grads")}
 
 
 def _ref_bptt(inputs):
@@ -243,7 +185,6 @@ register(Exercise(
                  ("dW_xh", "dW_hh", "db_h"), 0.3,
                  "Sum the per-step gradients over all T steps."),
     ),
-    run=_run_bptt,
     reference=_ref_bptt,
     references=("lstm_course.reference.rnn_np",),
 ))
@@ -258,23 +199,6 @@ def _quadratic_inputs(rng):
 
 def _cubic_inputs(rng):
     return {"x": rng.uniform(0.5, 2.0, size=(2, 3))}
-
-
-def _quadratic(x, inputs):
-    return lambda: float(0.5 * x @ inputs["A"] @ x + inputs["b"] @ x)
-
-
-def _cubic(x, inputs):
-    return lambda: float(np.sum(x**3))
-
-
-
-
-def _run_numerical_gradient(fn, inputs):
-    x = np.array(inputs["x"], copy=True)
-    f = _quadratic(x, inputs) if "A" in inputs else _cubic(x, inputs)
-    grad = to_array(fn(f, x), "numerical_gradient's return value")
-    return {"grad": grad, "x_after": x}
 
 
 def _ref_numerical_gradient(inputs):
@@ -311,7 +235,6 @@ register(Exercise(
                  "Put each entry back to its saved value after nudging it.",
                  0.0, 0.0),
     ),
-    run=_run_numerical_gradient,
     reference=_ref_numerical_gradient,
     references=("lstm_course.gradcheck",),
 ))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from lstm_course import diagnostics
-from lstm_course.exercises.compare import SubmissionError, to_array
 from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
 from lstm_course.reference.clipping_np import clip_by_global_norm
+from lstm_course.sandboxed.calls import CLIP_GRADIENTS as GRAD_NAMES
 
 
 def _orthogonal(rng, size):
@@ -25,11 +25,6 @@ def _jacobian_case(batch, saturated=False):
         a = rng.normal(0, 6.0 if saturated else 0.7, (batch, units))
         return {"h_t": np.tanh(a), "W_hh": w_hh}
     return make
-
-
-def _run_step_jacobian(fn, inputs):
-    value = fn(inputs["h_t"], inputs["W_hh"])
-    return {"J": to_array(value, "step_jacobian's return value")}
 
 
 def _ref_step_jacobian(inputs):
@@ -62,7 +57,6 @@ register(Exercise(
                  "Where |h_t| is close to 1, tanh' = 1 - h_t**2 is close to "
                  "0: that row of J must be close to 0 too."),
     ),
-    run=_run_step_jacobian,
     reference=_ref_step_jacobian,
     references=("lstm_course.diagnostics",),
 ))
@@ -74,11 +68,6 @@ def _product_case(steps):
     def make(rng):
         return {"jacobians": rng.normal(0, 0.6, (2, steps, 3, 3))}
     return make
-
-
-def _run_jacobian_product(fn, inputs):
-    value = fn(inputs["jacobians"])
-    return {"P": to_array(value, "jacobian_product's return value")}
 
 
 def _ref_jacobian_product(inputs):
@@ -107,7 +96,6 @@ register(Exercise(
                  "dh_0/dh_0 is the identity: start the product from "
                  "np.eye(S) for every row of the batch, not from J_1."),
     ),
-    run=_run_jacobian_product,
     reference=_ref_jacobian_product,
     references=("lstm_course.diagnostics",),
 ))
@@ -132,11 +120,6 @@ def _bound_case(kind):
             gamma = 0.25
         return {"W_hh": w, "gamma": np.float64(gamma), "lags": lags}
     return make
-
-
-def _run_bound(fn, inputs):
-    value = fn(inputs["W_hh"], float(inputs["gamma"]), inputs["lags"].copy())
-    return {"bound": to_array(value, "error_flow_bound's return value")}
 
 
 def _ref_bound(inputs):
@@ -169,15 +152,12 @@ register(Exercise(
                  0.3, "Multiply sigma_max by gamma before raising to the "
                       "power of the lag.", 1e-9, 1e-12),
     ),
-    run=_run_bound,
     reference=_ref_bound,
     references=("lstm_course.diagnostics",),
 ))
 
 
 # --- ch02.clip_gradient_norm -------------------------------------------------
-
-GRAD_NAMES = ("g0", "g1", "g2")
 
 
 def _clip_case(scale):
@@ -187,23 +167,6 @@ def _clip_case(scale):
                  for name, shape in zip(GRAD_NAMES, shapes)}
         return {**grads, "threshold": np.float64(rng.uniform(0.5, 2.0))}
     return make
-
-
-def _run_clip(fn, inputs):
-    grads = [inputs[name] for name in GRAD_NAMES]
-    value = fn(grads, float(inputs["threshold"]))
-    if not isinstance(value, (list, tuple)) or len(value) != len(grads):
-        raise SubmissionError(
-            "clip_gradient_norm must return a list with one array per "
-            f"gradient ({len(grads)}), got a {type(value).__name__}"
-            + (f" of length {len(value)}"
-               if isinstance(value, (list, tuple)) else ""))
-    out = {name: to_array(item, f"clipped gradient {i}")
-           for i, (name, item) in enumerate(zip(GRAD_NAMES, value))}
-    # grads are the produce-side copies: changed only if fn mutated them.
-    out.update({name + "_after": grads[i]
-                for i, name in enumerate(GRAD_NAMES)})
-    return out
 
 
 def _ref_clip(inputs):
@@ -240,7 +203,6 @@ register(Exercise(
                  0.2, "Return new arrays (g * factor), do not scale the "
                       "caller's arrays in place (g *= factor).", 0.0, 0.0),
     ),
-    run=_run_clip,
     reference=_ref_clip,
     references=("lstm_course.reference.clipping_np",),
 ))

@@ -6,19 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_course.exercises.compare import (
-    SubmissionError,
-    arrays_of_tuple,
-    to_array,
-)
 from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
 from lstm_course.reference import lstm1997_np as L
+from lstm_course.sandboxed.calls import LSTM1997_CACHE as CACHE_KEYS
+from lstm_course.sandboxed.calls import lstm1997_params as _params
 
 REFERENCE = ("lstm_course.reference.lstm1997_np", "lstm_course.cells")
-
-
-def _params(inputs):
-    return {name: inputs[name] for name in L.PARAM_NAMES}
 
 
 def _layer_inputs(rng, blocks, k, batch=3, input_dim=2, state_scale=0.5):
@@ -33,11 +26,6 @@ def _layer_inputs(rng, blocks, k, batch=3, input_dim=2, state_scale=0.5):
 
 def _squash_case(scale):
     return lambda rng: {"x": scale * rng.normal(size=(4, 5))}
-
-
-def _run_squash(fn, inputs):
-    return arrays_of_tuple(fn(inputs["x"].copy()), "squashing_functions",
-                           ("g", "h"))
 
 
 def _ref_squash(inputs):
@@ -66,7 +54,6 @@ register(Exercise(
                  "1 / (1 + np.exp(-x)) gives that (with an overflow "
                  "warning); np.exp(x) / (1 + np.exp(x)) gives inf/inf = NaN."),
     ),
-    run=_run_squash,
     reference=_ref_squash,
     references=REFERENCE,
 ))
@@ -82,11 +69,6 @@ def _cec_case(blocks, k, closed=False):
         return {"s_prev": rng.normal(size=(3, cells)), "y_in": y_in,
                 "g_c": rng.uniform(-2, 2, (3, cells))}
     return make
-
-
-def _run_cec(fn, inputs):
-    value = fn(inputs["s_prev"], inputs["y_in"], inputs["g_c"])
-    return {"s": to_array(value, "cec_update's return value")}
 
 
 def _ref_cec(inputs):
@@ -119,7 +101,6 @@ register(Exercise(
                  "With y_in = 0 nothing enters and s_t must equal s_prev: "
                  "the CEC neither decays nor grows on its own.", 0.0, 0.0),
     ),
-    run=_run_cec,
     reference=_ref_cec,
     references=REFERENCE,
 ))
@@ -129,12 +110,6 @@ register(Exercise(
 
 def _step_case(blocks, k, state_scale=0.5):
     return lambda rng: _layer_inputs(rng, blocks, k, state_scale=state_scale)
-
-
-def _run_step(fn, inputs):
-    value = fn(inputs["x_t"], inputs["h_prev"], inputs["s_prev"],
-               _params(inputs))
-    return arrays_of_tuple(value, "lstm1997_step_forward", ("h_t", "s_t"))
 
 
 def _ref_step(inputs):
@@ -170,15 +145,12 @@ register(Exercise(
                  "h(s) = 2 f(s) - 1 stays in [-1, 1] however large s gets; "
                  "s itself is not squashed before it is stored."),
     ),
-    run=_run_step,
     reference=_ref_step,
     references=REFERENCE,
 ))
 
 
 # --- ch03.truncated_step_backward ------------------------------------------
-
-CACHE_KEYS = ("x_t", "h_prev", "i", "o", "g", "s", "hs")
 
 
 def _backward_case(blocks, k):
@@ -192,23 +164,6 @@ def _backward_case(blocks, k):
                 "ds_t": rng.normal(size=(3, cells)),
                 **{name: inputs[name] for name in L.PARAM_NAMES}}
     return make
-
-
-def _run_backward(fn, inputs):
-    cache = {key: inputs[key] for key in CACHE_KEYS}
-    value = fn(inputs["dh_t"], inputs["ds_t"], cache, _params(inputs))
-    if not isinstance(value, (tuple, list)) or len(value) != 2 \
-            or not isinstance(value[1], dict):
-        raise SubmissionError("truncated_step_backward must return a tuple "
-                              "(ds_prev, grads) with grads a dict, got a "
-                              f"{type(value).__name__}")
-    ds_prev, grads = value
-    missing = [name for name in L.PARAM_NAMES if name not in grads]
-    if missing:
-        raise SubmissionError(f"grads is missing {', '.join(missing)}")
-    return {"ds_prev": to_array(ds_prev, "ds_prev"),
-            **{"d" + name: to_array(grads[name], f"grads[{name!r}]")
-               for name in L.PARAM_NAMES}}
 
 
 def _ref_backward(inputs):
@@ -252,7 +207,6 @@ register(Exercise(
                  "d net_c = ds * y_in (repeated per cell) * g'(net_c), with "
                  "g' = (2 + g)(2 - g) / 4."),
     ),
-    run=_run_backward,
     reference=_ref_backward,
     references=REFERENCE,
 ))
@@ -269,23 +223,6 @@ def _rtrl_case(rng):
     for name, value in start.items():
         inputs["sens_" + name] = rng.normal(size=value.shape)
     return inputs
-
-
-def _run_rtrl(fn, inputs):
-    sens = {name: inputs["sens_" + name].copy()
-            for name in L.SENSITIVITY_NAMES}
-    cache = {key: inputs[key] for key in CACHE_KEYS}
-    value = fn(sens, cache, _params(inputs))
-    if not isinstance(value, dict):
-        raise SubmissionError("rtrl_step must return a dict of "
-                              "sensitivities, got a "
-                              f"{type(value).__name__}")
-    missing = [name for name in L.SENSITIVITY_NAMES if name not in value]
-    if missing:
-        raise SubmissionError(f"the returned dict is missing "
-                              f"{', '.join(missing)}")
-    return {name: to_array(value[name], f"sensitivity {name!r}")
-            for name in L.SENSITIVITY_NAMES}
 
 
 def _ref_rtrl(inputs):
@@ -314,7 +251,6 @@ register(Exercise(
                  "block's gate value repeated for each of its cells; the "
                  "old sensitivity is kept (the CEC's factor 1)."),
     ),
-    run=_run_rtrl,
     reference=_ref_rtrl,
     references=REFERENCE,
 ))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_course.exercises.compare import arrays_of_tuple, to_array
 from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
 from lstm_course.tasks import marked_pairs, reber
 from lstm_course.tasks.sequences import at_ends, end_mask
@@ -23,13 +22,6 @@ def _distractor_case(second, count, p):
                 "distractors": rng.integers(0, p, size=count),
                 "p": np.array(p)}
     return make
-
-
-def _run_distractor(fn, inputs):
-    value = fn(int(inputs["second"]), inputs["distractors"].copy(),
-               int(inputs["p"]))
-    return arrays_of_tuple(value, "distractor_sequence",
-                           ("symbols", "target"))
 
 
 def _ref_distractor(inputs):
@@ -60,7 +52,6 @@ register(Exercise(
                  "The codes of e, b, x, y follow all p distractor symbols, "
                  "however many distractors a sequence holds.", 0.0, 0.0),
     ),
-    run=_run_distractor,
     reference=_ref_distractor,
     references=REFERENCE,
 ))
@@ -73,11 +64,6 @@ def _adding_case(length):
         return {"pairs": marked_pairs.adding_1997(rng, 6, length).inputs
                 .astype(float)}
     return make
-
-
-def _run_adding(fn, inputs):
-    return {"targets": to_array(fn(inputs["pairs"].copy()),
-                                "adding_targets's return value")}
 
 
 def _ref_adding(inputs):
@@ -103,7 +89,6 @@ register(Exercise(
                  "not marked values. Select with marker == 1, not marker != "
                  "0."),
     ),
-    run=_run_adding,
     reference=_ref_adding,
     references=REFERENCE,
 ))
@@ -127,12 +112,6 @@ def _end_case(equal_lengths):
                 "lengths": lengths.astype(np.int64),
                 "tolerance": np.array(0.2)}
     return make
-
-
-def _run_end(fn, inputs):
-    value = fn(inputs["outputs"].copy(), inputs["targets"].copy(),
-               inputs["lengths"].copy(), float(inputs["tolerance"]))
-    return {"right": to_array(value, "end_error_below's return value")}
 
 
 def _ref_end(inputs):
@@ -161,7 +140,6 @@ register(Exercise(
                  "Sequence n ends at step lengths[n] - 1, not at the last "
                  "column of the padded batch.", 0.0, 0.0),
     ),
-    run=_run_end,
     reference=_ref_end,
     references=REFERENCE,
 ))
@@ -178,12 +156,6 @@ def _symbols_case(n):
         return {"outputs": outputs, "targets": targets.astype(float),
                 "mask": mask.astype(float)}
     return make
-
-
-def _run_symbols(fn, inputs):
-    value = fn(inputs["outputs"].copy(), inputs["targets"].copy(),
-               inputs["mask"].astype(bool))
-    return {"right": to_array(value, "symbols_right's return value")}
 
 
 def _ref_symbols(inputs):
@@ -212,7 +184,6 @@ register(Exercise(
                  "Steps where mask is False (padding, the final E) do not "
                  "count.", 0.0, 0.0),
     ),
-    run=_run_symbols,
     reference=_ref_symbols,
     references=REFERENCE + ("lstm_course.tasks.reber",),
 ))
@@ -230,13 +201,6 @@ def _log_case(solved_at):
         return {"seen": seen.astype(np.int64), "test_share": share,
                 "required": np.array(1.0)}
     return make
-
-
-def _run_log(fn, inputs):
-    value = fn(inputs["seen"].copy(), inputs["test_share"].copy(),
-               float(inputs["required"]))
-    return {"sequences": to_array(value, "sequences_to_solve's return "
-                                         "value")}
 
 
 def _ref_log(inputs):
@@ -265,7 +229,6 @@ register(Exercise(
         SubCheck("never solved", "never solved", ("sequences",), 0.3,
                  "When no check reaches required, return -1.", 0.0, 0.0),
     ),
-    run=_run_log,
     reference=_ref_log,
     references=REFERENCE,
 ))

@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_course.exercises.compare import (
-    SubmissionError,
-    arrays_of_tuple,
-    to_array,
-)
 from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
 from lstm_course.reference import lstm_np
+from lstm_course.sandboxed.calls import LSTM_CACHE as CACHE_KEYS
+from lstm_course.sandboxed.calls import LSTM_GRADS as GRADS
+from lstm_course.sandboxed.calls import lstm_params as _params
 from lstm_course.tasks import reber
 
 REFERENCE = ("lstm_course.reference.lstm_np", "lstm_course.cells")
-NAMES = ("W_x", "W_h", "b_")
 
 
 def _step_inputs(rng, peepholes=False, gates="ifco", batch=3, c_scale=1.0):
@@ -25,19 +22,6 @@ def _step_inputs(rng, peepholes=False, gates="ifco", batch=3, c_scale=1.0):
     return {"x_t": rng.normal(size=(batch, 2)),
             "h_prev": rng.uniform(-0.9, 0.9, (batch, 4)),
             "c_prev": rng.normal(0, c_scale, (batch, 4)), **params}
-
-
-def _params(inputs):
-    return {k: v for k, v in inputs.items()
-            if k[:3] in NAMES or k.startswith(("b_", "p_"))}
-
-
-def _run_step(name):
-    def run(fn, inputs):
-        value = fn(inputs["x_t"], inputs["h_prev"], inputs["c_prev"],
-                   _params(inputs))
-        return arrays_of_tuple(value, name, ("h_t", "c_t"))
-    return run
 
 
 def _ref_step(inputs):
@@ -68,7 +52,6 @@ register(Exercise(
                  "The old state enters only through f * c_prev: not added "
                  "as it is (that is the 1997 cell), and not squashed."),
     ),
-    run=_run_step("lstm_step_forward"),
     reference=_ref_step,
     references=REFERENCE,
 ))
@@ -96,7 +79,6 @@ register(Exercise(
                  "o = sigmoid(... + p_o * c_t) uses the state just computed, "
                  "not c_prev."),
     ),
-    run=_run_step("peephole_step_forward"),
     reference=_ref_step,
     references=REFERENCE,
 ))
@@ -130,16 +112,12 @@ register(Exercise(
                  "There are no forget-gate weights: c_t = (1 - i) * c_prev "
                  "+ i * z, so what enters replaces what was there."),
     ),
-    run=_run_step("cifg_step_forward"),
     reference=_ref_cifg,
     references=REFERENCE,
 ))
 
 
 # --- ch05.lstm_step_backward ------------------------------------------------
-
-CACHE_KEYS = ("x_t", "h_prev", "c_prev", "i", "f", "z", "c", "o", "tc")
-GRADS = tuple(k + g for g in "ifco" for k in NAMES)
 
 
 def _backward_inputs(rng):
@@ -148,22 +126,6 @@ def _backward_inputs(rng):
                                        inputs["c_prev"], _params(inputs))
     return {**{k: cache[k] for k in CACHE_KEYS}, **_params(inputs),
             "dh_t": rng.normal(size=(3, 4)), "dc_t": rng.normal(size=(3, 4))}
-
-
-def _run_backward(fn, inputs):
-    cache = {k: inputs[k] for k in CACHE_KEYS}
-    value = fn(inputs["dh_t"], inputs["dc_t"], cache, _params(inputs))
-    if not isinstance(value, (tuple, list)) or len(value) != 3 \
-            or not isinstance(value[2], dict):
-        raise SubmissionError("lstm_step_backward must return a tuple "
-                              "(dh_prev, dc_prev, grads) with grads a dict, "
-                              f"got a {type(value).__name__}")
-    missing = [n for n in GRADS if n not in value[2]]
-    if missing:
-        raise SubmissionError(f"grads is missing {', '.join(missing)}")
-    return {"dh_prev": to_array(value[0], "dh_prev"),
-            "dc_prev": to_array(value[1], "dc_prev"),
-            **{"d" + n: to_array(value[2][n], f"grads[{n!r}]") for n in GRADS}}
 
 
 def _ref_backward(inputs):
@@ -198,7 +160,6 @@ register(Exercise(
                  "Unlike the 1997 cell's truncated gradient, dh_prev = sum "
                  "over the four gates of d net_? @ W_h?.T."),
     ),
-    run=_run_backward,
     reference=_ref_backward,
     references=REFERENCE,
 ))
@@ -211,11 +172,6 @@ def _cerg_case(n_strings):
         x, _, _ = reber.cerg_stream(rng, n_strings)
         return {"symbols": np.argmax(x, axis=1).astype(np.int64)}
     return make
-
-
-def _run_cerg(fn, inputs):
-    value = fn(inputs["symbols"].copy())
-    return {"targets": to_array(value, "cerg_targets's return value")}
 
 
 def _ref_cerg(inputs):
@@ -246,7 +202,6 @@ register(Exercise(
                  "In a stream, the final E of one string is followed by the "
                  "B of the next: reset your automaton there.", 0.0, 0.0),
     ),
-    run=_run_cerg,
     reference=_ref_cerg,
     references=("lstm_course.tasks.reber",),
 ))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_course.exercises.compare import arrays_of_tuple, to_array
 from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
 from lstm_course.models.neural_ode import rk4_step
 from lstm_course.reference import attention_np, gru_np, ltsf_np, tcn_np
+from lstm_course.sandboxed.calls import dynamics as _dynamics
+from lstm_course.sandboxed.calls import gru_params as _gru_params
 
 
 # --- ch06.gru_step ------------------------------------------------------------
@@ -19,17 +20,6 @@ def _gru_case(batch, scale):
         return {"x_t": scale * rng.normal(size=(batch, 3)),
                 "h_prev": rng.uniform(-0.9, 0.9, (batch, 4)), **params}
     return make
-
-
-def _gru_params(inputs):
-    return {name: value for name, value in inputs.items()
-            if name not in ("x_t", "h_prev")}
-
-
-def _run_gru(fn, inputs):
-    value = fn(inputs["x_t"].copy(), inputs["h_prev"].copy(),
-               {k: v.copy() for k, v in _gru_params(inputs).items()})
-    return {"h_t": to_array(value, "gru_step's return value")}
 
 
 def _ref_gru(inputs):
@@ -59,7 +49,6 @@ register(Exercise(
                  "With saturated gates z is 0 or 1: h_t is the candidate or "
                  "h_prev. Check which of the two z multiplies."),
     ),
-    run=_run_gru,
     reference=_ref_gru,
     references=("lstm_course.reference.gru_np", "lstm_course.cells"),
 ))
@@ -72,11 +61,6 @@ def _attention_case(batch, steps, depth, scale):
         return {name: scale * rng.normal(size=(batch, steps, depth))
                 for name in ("q", "k", "v")}
     return make
-
-
-def _run_attention(fn, inputs):
-    value = fn(inputs["q"].copy(), inputs["k"].copy(), inputs["v"].copy())
-    return {"out": to_array(value, "causal_attention's return value")}
 
 
 def _ref_attention(inputs):
@@ -108,7 +92,6 @@ register(Exercise(
                  "row's maximum before exponentiating (it cancels in the "
                  "softmax)."),
     ),
-    run=_run_attention,
     reference=_ref_attention,
     references=("lstm_course.reference.attention_np",
                 "lstm_course.models.transformer"),
@@ -123,12 +106,6 @@ def _conv_case(batch, steps, taps, dilation, channels=(2, 3)):
                 "kernel": rng.normal(size=(taps, *channels)),
                 "dilation": np.array(dilation)}
     return make
-
-
-def _run_conv(fn, inputs):
-    value = fn(inputs["x"].copy(), inputs["kernel"].copy(),
-               int(inputs["dilation"]))
-    return {"y": to_array(value, "dilated_causal_conv's return value")}
 
 
 def _ref_conv(inputs):
@@ -158,7 +135,6 @@ register(Exercise(
                  "(left padding only); negative indices in NumPy wrap "
                  "around to the end instead."),
     ),
-    run=_run_conv,
     reference=_ref_conv,
     references=("lstm_course.reference.tcn_np",),
 ))
@@ -173,12 +149,6 @@ def _decomposition_case(batch, length, channels, kernel_size):
             size=(batch, length, channels))
         return {"x": x, "kernel_size": np.array(kernel_size)}
     return make
-
-
-def _run_decomposition(fn, inputs):
-    value = fn(inputs["x"].copy(), int(inputs["kernel_size"]))
-    return arrays_of_tuple(value, "series_decomposition",
-                           ("trend", "seasonal"))
 
 
 def _ref_decomposition(inputs):
@@ -209,7 +179,6 @@ register(Exercise(
                  "With k > L the padding is longer than the window: repeat "
                  "the edge values, never wrap around or reflect."),
     ),
-    run=_run_decomposition,
     reference=_ref_decomposition,
     references=("lstm_course.reference.ltsf_np",
                 "lstm_course.models.ltsf_linear"),
@@ -226,17 +195,6 @@ def _linear_case(rng):
 def _nonlinear_case(rng):
     return {"W": rng.normal(size=(3, 3)), "b": rng.normal(size=3),
             "h": rng.normal(size=(4, 3)), "step": np.array(0.7)}
-
-
-def _dynamics(inputs):
-    if "A" in inputs:
-        return lambda h: h @ inputs["A"]
-    return lambda h: np.tanh(h @ inputs["W"] + inputs["b"])
-
-
-def _run_rk4(fn, inputs):
-    value = fn(_dynamics(inputs), inputs["h"].copy(), float(inputs["step"]))
-    return {"h_next": to_array(value, "rk4_step's return value")}
 
 
 def _ref_rk4(inputs):
@@ -262,7 +220,6 @@ register(Exercise(
                  0.5, "Each k evaluates f at a new point built from the "
                  "previous k; weights 1, 2, 2, 1 over 6."),
     ),
-    run=_run_rk4,
     reference=_ref_rk4,
     references=("lstm_course.models.neural_ode",),
 ))

@@ -15,17 +15,14 @@ processes:
 from __future__ import annotations
 
 import hashlib
-import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
-from lstm_course.exercises.compare import (
-    SubmissionError,
-    compare,
-    describe_inputs,
-)
+from lstm_course.exercises.compare import compare, describe_inputs
+from lstm_course.sandboxed import calls
+from lstm_course.sandboxed.convert import SubmissionError  # noqa: F401
 
 Arrays = dict[str, np.ndarray]
 DEFAULT_SEED = 0
@@ -57,8 +54,10 @@ class SubCheck:
 class Exercise:
     """One graded exercise.
 
-    ``run(obj, inputs)`` calls the submission ``obj`` and returns its outputs
-    as a dict of arrays; ``reference(inputs)`` returns the expected dict.
+    How the submission ``obj`` is called is the exercise's entry in
+    :data:`lstm_course.sandboxed.calls.CALLS` (:attr:`run`), which runs
+    beside the student's code; ``reference(inputs)`` returns the expected
+    dict and runs only where the score is decided.
     ``signature`` is what the student sees, ``parameters`` the positional
     parameters the submission must accept.
     """
@@ -71,11 +70,13 @@ class Exercise:
     parameters: tuple[str, ...]
     cases: tuple[Case, ...]
     subchecks: tuple[SubCheck, ...]
-    run: Callable[[Any, Arrays], Arrays]
     reference: Callable[[Arrays], Arrays]
     references: tuple[str, ...] = ()  # package names a submission may not use
 
     def __post_init__(self):
+        if self.id not in calls.CALLS:
+            raise ValueError(f"{self.id}: no calling convention in "
+                             "lstm_course.sandboxed.calls.CALLS")
         if self.kind not in ("function", "class"):
             raise ValueError(f"{self.id}: kind must be 'function' or "
                              f"'class', got {self.kind!r}")
@@ -88,6 +89,11 @@ class Exercise:
         if abs(total - 1.0) > 1e-9:
             raise ValueError(f"{self.id}: sub-check shares sum to {total}, "
                              "expected 1")
+
+    @property
+    def run(self) -> Callable[[Any, Arrays], Arrays]:
+        """``run(obj, inputs)``: call the submission, return its outputs."""
+        return calls.CALLS[self.id]
 
     @property
     def name(self) -> str:
@@ -210,59 +216,19 @@ def draw_inputs(exercise: Exercise, seed: int = DEFAULT_SEED) -> dict[str, Array
 
 def kind_problem(exercise: Exercise, obj) -> str | None:
     """Why ``obj`` cannot be the submission, or None if it can be called."""
-    expected = f"expected {exercise.kind} {exercise.signature}"
-    if exercise.kind == "class":
-        if not inspect.isclass(obj):
-            return f"{expected}, got {_describe(obj)}"
-        return None
-    if inspect.isclass(obj):
-        return f"{expected}, got the class {obj.__name__}"
-    if not callable(obj):
-        return f"{expected}, got {_describe(obj)}"
-    try:
-        signature = inspect.signature(obj)
-    except (TypeError, ValueError):
-        return None  # a builtin or C function: let the call decide
-    try:
-        signature.bind(*exercise.parameters)
-    except TypeError:
-        return (f"{expected}, but yours is "
-                f"{getattr(obj, '__name__', 'it')}{signature}: it must take "
-                f"{len(exercise.parameters)} arguments "
-                f"({', '.join(exercise.parameters)})")
-    return None
-
-
-def _describe(obj) -> str:
-    if obj is None:
-        return "None"
-    return f"a {type(obj).__name__} ({obj!r:.60})"
+    return calls.kind_problem(exercise.kind, exercise.signature,
+                              exercise.parameters, obj)
 
 
 def produce(exercise: Exercise, obj, inputs: dict[str, Arrays]) -> dict[str, Any]:
     """Call the submission on each case: ``{case: outputs | error message}``.
 
-    This is the half that runs student code. Each case's value is either a
-    dict of float64 arrays or a string saying why there is none.
+    This is the half that runs student code (in the grader, inside its
+    sandbox): each case's value is either a dict of float64 arrays or a
+    string saying why there is none.
     """
-    problem = kind_problem(exercise, obj)
-    if problem:
-        return {case: problem for case in inputs}
-    results: dict[str, Any] = {}
-    for case, case_inputs in inputs.items():
-        copies = {name: np.array(value, copy=True)
-                  for name, value in case_inputs.items()}
-        try:
-            results[case] = exercise.run(obj, copies)
-        except NotImplementedError:
-            results[case] = ("not implemented: replace `raise "
-                             "NotImplementedError()` with your code")
-        except SubmissionError as error:
-            results[case] = str(error)
-        except Exception as error:  # the student's code raised: report it
-            results[case] = (f"your code raised {type(error).__name__}: "
-                             f"{str(error)[:300]}")
-    return results
+    return calls.produce(exercise.id, exercise.kind, exercise.signature,
+                         exercise.parameters, obj, inputs)
 
 
 def score(exercise: Exercise, inputs: dict[str, Arrays],
