@@ -68,7 +68,8 @@ def _grade(args) -> int:
         junit_path=args.junit, csv_path=args.csv,
         feedback_dir=args.feedback_dir, gradescope_path=args.gradescope,
         markdown_path=args.markdown, min_score=args.min_score,
-        seed=args.seed, timeout=args.timeout, jobs=args.jobs)
+        seed=args.seed, timeout=args.timeout, jobs=args.jobs,
+        sandbox=args.sandbox)
 
 
 def _init_student_repo(args) -> int:
@@ -135,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="seconds per exercise (default 60)")
     grd.add_argument("--jobs", type=int, default=1, metavar="N",
                      help="students graded at once (default 1)")
+    grd.add_argument("--sandbox", choices=("required", "auto", "off"),
+                     default="required",
+                     help="isolate student code with bubblewrap: required "
+                     "(default: refuse to grade without it), auto (the "
+                     "weaker isolation, labelled, where it cannot start), "
+                     "off")
     grd.set_defaults(handler=_grade)
 
     init = commands.add_parser(

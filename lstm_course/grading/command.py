@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lstm_course.grading import reports
 from lstm_course.grading.grade import GradingRun, UsageError, grade
+from lstm_course.grading.sandbox import find as find_sandbox
 
 WORKFLOW = ".github/workflows/lstm-course-grade.yml"
 
@@ -44,7 +45,8 @@ def below(run: GradingRun, min_score: float) -> list[str]:
 def grade_command(paths: list[Path], *, json_path=None, junit_path=None,
                   csv_path=None, feedback_dir=None, gradescope_path=None,
                   markdown_path=None, min_score=None, seed=None,
-                  timeout=60.0, jobs=1, out=sys.stdout) -> int:
+                  timeout=60.0, jobs=1, sandbox="required",
+                  out=sys.stdout) -> int:
     if min_score is not None and not 0 <= min_score <= 1:
         raise UsageError(f"--min-score is a fraction of the maximum, between "
                          f"0 and 1; got {min_score:g}")
@@ -52,7 +54,8 @@ def grade_command(paths: list[Path], *, json_path=None, junit_path=None,
                           "--csv": csv_path, "--feedback-dir": feedback_dir,
                           "--gradescope": gradescope_path,
                           "--markdown": markdown_path})
-    run = grade(paths, seed=seed, timeout=timeout, jobs=jobs)
+    run = grade(paths, seed=seed, timeout=timeout, jobs=jobs,
+                sandbox=find_sandbox(sandbox))
     summary = reports.table(run)
     out.write(summary)
     if markdown_path:

@@ -1,9 +1,13 @@
 """Grading paths: one notebook, a student's folder of chapters, or a class
-(a folder of students' folders). Hand-ins are only read, never written.
+(a folder of students' folders). Hand-ins are only read, never written;
+inside them no symbolic link is followed, and each chapter counts once per
+student. Whatever goes wrong with one hand-in (an unreadable file, a
+grader error) scores that hand-in zero with the reason, never the run.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +18,7 @@ from lstm_course.exercises.registry import ExerciseResult, all_exercises
 from lstm_course.grading import policy
 from lstm_course.grading.handin import HandinError, load_handin
 from lstm_course.grading.runner import failed, run_exercises
+from lstm_course.grading.sandbox import Sandbox
 
 CHAPTER = re.compile(r"^(\d\d)_")
 
@@ -44,6 +49,7 @@ class Submission:
 class GradingRun:
     seed: int
     submissions: list[Submission]
+    sandbox: str = ""  # how student code was isolated, for the reports
 
     def students(self) -> dict[str, list[Submission]]:
         grouped: dict[str, list[Submission]] = {}
@@ -62,17 +68,55 @@ def chapter_exercises(notebook: Path):
     return []
 
 
-def _notebooks(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.ipynb")
-                  if ".ipynb_checkpoints" not in p.parts and p.is_file())
+def display(name: str) -> str:
+    """A file name as text any report can hold: bytes that are not UTF-8
+    (kept by Python as lone surrogates) become ``\\xNN``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def discover(paths: list[Path]) -> list[tuple[str, Path, Path]]:
-    """``(student, notebook, root)`` for every hand-in under ``paths``.
+@dataclass(frozen=True)
+class Found:
+    """A notebook found for a student; ``problem`` says why it cannot be
+    read (a symbolic link, not a regular file)."""
+
+    student: str
+    notebook: Path
+    root: Path
+    problem: str = ""
+
+
+LINK = ("a symbolic link; hand in real files and folders (links are not "
+        "followed)")
+
+
+def _walk(folder: Path):
+    """``(path, problem)`` for every ``*.ipynb`` below ``folder``, without
+    following symbolic links."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name == "__pycache__":
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink():
+            if entry.name.endswith(".ipynb"):
+                yield path, LINK
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _walk(path)
+        elif entry.name.endswith(".ipynb"):
+            regular = entry.is_file(follow_symlinks=False)
+            yield path, "" if regular else "not a regular file"
+
+
+def discover(paths: list[Path]) -> list[Found]:
+    """Every hand-in under ``paths``.
 
     A notebook is one student's; a folder with notebooks directly in it (or
     in its ``chapters/``) is one student; any other folder is a class whose
-    sub-folders are students.
+    sub-folders are students. A student's folder that is a symbolic link is
+    reported, not followed.
     """
     found = []
     for path in paths:
@@ -81,35 +125,48 @@ def discover(paths: list[Path]) -> list[tuple[str, Path, Path]]:
         if path.is_file():
             if path.suffix != ".ipynb":
                 raise UsageError(f"{path}: not a notebook (.ipynb)")
-            found.append((path.stem, path, path.parent))
+            found.append(Found(display(path.stem), path, path.parent))
         elif list(path.glob("*.ipynb")) or list(path.glob("chapters/*.ipynb")):
-            found += [(path.resolve().name, nb, path)
-                      for nb in _notebooks(path)]
+            found += [Found(display(path.resolve().name), nb, path, problem)
+                      for nb, problem in _walk(path)]
         else:
-            students = [d for d in sorted(path.iterdir()) if d.is_dir()
-                        and not d.name.startswith(".") and _notebooks(d)]
-            if not students:
+            before = len(found)
+            for entry in sorted(os.scandir(path), key=lambda e: e.name):
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_symlink():
+                    found.append(Found(display(entry.name), Path(entry.path),
+                                       path, LINK))
+                elif entry.is_dir(follow_symlinks=False):
+                    found += [Found(display(entry.name), nb, path, problem)
+                              for nb, problem in _walk(Path(entry.path))]
+            if len(found) == before:
                 raise UsageError(f"{path}: no notebooks found in it or in "
                                  "its sub-folders")
-            found += [(d.name, nb, path) for d in students
-                      for nb in _notebooks(d)]
     return found
 
 
-def prepare_notebook(student: str, notebook: Path, root: Path):
+def relative_path(found: Found) -> str:
+    notebook, root = found.notebook, found.root
+    return display(str(notebook.relative_to(root))
+                   if notebook.is_relative_to(root) else str(notebook))
+
+
+def prepare_notebook(found: Found):
     """A notebook's :class:`Submission`, the results known without running
     anything (missing cells, policy refusals), and the ``(exercise, source,
     imports)`` left to run."""
-    relative = str(notebook.relative_to(root)) if notebook.is_relative_to(
-        root) else str(notebook)
-    submission = Submission(student, relative)
-    expected = chapter_exercises(notebook)
+    submission = Submission(found.student, relative_path(found))
+    expected = chapter_exercises(found.notebook)
     if not expected:
-        submission.error = ("the file name does not start with a chapter "
-                            "number (NN_...) that has graded exercises")
+        submission.error = found.problem or (
+            "the file name does not start with a chapter number (NN_...) "
+            "that has graded exercises")
         return submission, {}, []
     try:
-        handin = load_handin(notebook, [e.id for e in expected])
+        if found.problem:
+            raise HandinError(found.problem)
+        handin = load_handin(found.notebook, [e.id for e in expected])
     except HandinError as error:
         submission.error = str(error)
         submission.exercises = [failed(e, "error", f"not graded: {error}")
@@ -139,44 +196,78 @@ def prepare_notebook(student: str, notebook: Path, root: Path):
     return submission, results, to_run
 
 
-def grade_student(student: str, notebooks: list[tuple[Path, Path]],
-                  seed: int, timeout: float) -> list[Submission]:
-    """Grade one student's notebooks ``(notebook, root)``.
+def _chapter(found: Found) -> str:
+    match = CHAPTER.match(found.notebook.name)
+    return match[1] if match else ""
 
-    Their exercises run together, in as few workers as their ids allow
-    (TensorFlow is imported once per worker, not once per notebook); a
-    chapter handed in twice goes to a second worker."""
-    prepared = [prepare_notebook(student, notebook, root)
-                for notebook, root in notebooks]
-    batches: list[list[int]] = []  # notebook indices, no id twice in one
-    for index, (_, _, to_run) in enumerate(prepared):
-        ids = {exercise.id for exercise, _, _ in to_run}
-        for batch in batches:
-            if not ids & {e.id for i in batch for e, _, _ in prepared[i][2]}:
-                batch.append(index)
-                break
+
+def one_copy_per_chapter(found: list[Found]):
+    """``(graded, duplicates)``: of a student's notebooks of one chapter the
+    readable one nearest the top of their folder is graded (then by name);
+    the others are reported and not counted."""
+    graded: dict[str, Found] = {}
+    others: list[Found] = []
+    for item in sorted(found, key=lambda f: (
+            bool(f.problem), len(f.notebook.parts), str(f.notebook))):
+        chapter = _chapter(item)
+        if chapter and chapter in graded:
+            others.append(item)
         else:
-            batches.append([index])
-    for batch in batches:
-        to_run = [item for i in batch for item in prepared[i][2]]
-        if to_run:
-            ran = run_exercises(to_run, seed, timeout)
-            for i in batch:
-                prepared[i][1].update(
-                    {e.id: ran[e.id] for e, _, _ in prepared[i][2]})
+            graded[chapter or str(item.notebook)] = item
+    ordered = [f for f in found if f in graded.values()]
+    duplicates = [
+        Submission(f.student, relative_path(f), error=(
+            f"chapter {_chapter(f)} is handed in more than once; only "
+            f"{relative_path(graded[_chapter(f)])} is graded and counted"))
+        for f in others]
+    return ordered, duplicates
+
+
+def grade_student(found: list[Found], seed: int, timeout: float,
+                  sandbox: Sandbox) -> list[Submission]:
+    """Grade one student's notebooks: each chapter once, its exercises run
+    together in one sandboxed worker (TensorFlow is imported once per
+    student, not once per notebook). Any failure of the grader on them
+    scores them zero with the reason."""
+    notebooks, duplicates = one_copy_per_chapter(found)
+    prepared = []
+    for item in notebooks:
+        try:
+            prepared.append(prepare_notebook(item))
+        except Exception as error:  # noqa: BLE001 - one hand-in, not the run
+            submission = Submission(item.student, relative_path(item))
+            submission.error = _grader_error(error)
+            submission.exercises = [failed(e, "error", submission.error)
+                                    for e in chapter_exercises(item.notebook)]
+            prepared.append((submission, {}, []))
+    to_run = [item for _, _, items in prepared for item in items]
+    if to_run:
+        try:
+            ran = run_exercises(to_run, seed, timeout, sandbox)
+        except Exception as error:  # noqa: BLE001 - one student, not the run
+            ran = {e.id: failed(e, "error", _grader_error(error))
+                   for e, _, _ in to_run}
+        for _, results, items in prepared:
+            results.update({e.id: ran[e.id] for e, _, _ in items})
     submissions = []
-    for (submission, results, _), (notebook, _) in zip(prepared, notebooks):
+    for (submission, results, _), item in zip(prepared, notebooks):
         if results:
             submission.exercises = [results[e.id]
-                                    for e in chapter_exercises(notebook)]
+                                    for e in chapter_exercises(item.notebook)]
         submissions.append(submission)
-    return submissions
+    return submissions + duplicates
+
+
+def _grader_error(error: Exception) -> str:
+    return (f"the grader could not grade this hand-in "
+            f"({type(error).__name__}); tell your instructor")
 
 
 def grade(paths: list[Path], seed: int | None = None, timeout: float = 60.0,
-          jobs: int = 1) -> GradingRun:
+          jobs: int = 1, sandbox: Sandbox | None = None) -> GradingRun:
     """Grade every hand-in under ``paths`` with inputs drawn from ``seed``
-    (a fresh random one when None; it is part of the result either way)."""
+    (a fresh random one when None; it is part of the result either way),
+    student code isolated by ``sandbox`` (default: bubblewrap, required)."""
     if timeout <= 0:
         raise UsageError(f"--timeout must be > 0 seconds, got {timeout:g}")
     if jobs < 1:
@@ -184,12 +275,16 @@ def grade(paths: list[Path], seed: int | None = None, timeout: float = 60.0,
     seed = secrets.randbelow(2**31) if seed is None else seed
     if seed < 0:
         raise UsageError(f"--seed must be >= 0, got {seed}")
-    students: dict[str, list[tuple[Path, Path]]] = {}
-    for student, notebook, root in discover(paths):
-        students.setdefault(student, []).append((notebook, root))
+    if sandbox is None:
+        from lstm_course.grading.sandbox import find
+
+        sandbox = find("required")
+    students: dict[str, list[Found]] = {}
+    for found in discover(paths):
+        students.setdefault(found.student, []).append(found)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         graded = list(pool.map(
-            lambda item: grade_student(*item, seed=seed, timeout=timeout),
-            students.items()))
+            lambda found: grade_student(found, seed, timeout, sandbox),
+            students.values()))
     return GradingRun(seed, [s for submissions in graded
-                             for s in submissions])
+                             for s in submissions], sandbox.description)

@@ -57,6 +57,10 @@ def syntax_problem(source: str, what: str) -> str | None:
     except SyntaxError as error:
         return (f"the {what} is not valid Python: {error.msg} at line "
                 f"{error.lineno}")
+    except (MemoryError, RecursionError, ValueError) as error:
+        # Deep nesting overflows the parser; NUL bytes raise ValueError.
+        return (f"the {what} cannot be parsed ({type(error).__name__}: "
+                "nested too deeply or not text)")
     return None
 
 
@@ -67,7 +71,7 @@ def reference_problem(exercise_source: str, imports_source: str,
     tree = ast.parse(exercise_source)
     try:
         bound = _imported_names(ast.parse(imports_source))
-    except SyntaxError:
+    except (SyntaxError, MemoryError, RecursionError, ValueError):
         bound = {}
     bound.update(_imported_names(tree))
     for node in ast.walk(tree):

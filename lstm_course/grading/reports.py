@@ -25,9 +25,10 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
 def plain(text: str, limit: int = 300) -> str:
-    """One line, no control characters, no workflow commands: safe to print
-    in a CI log."""
-    text = CONTROL.sub(" ", str(text).replace("\r", " ").replace("\n", " "))
+    """One line, no control characters, no workflow commands, no lone
+    surrogates: safe to print in a CI log and to write as UTF-8."""
+    text = str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+    text = CONTROL.sub(" ", text.replace("\r", " ").replace("\n", " "))
     text = text.replace("::", ": :")  # ::error::, ::set-output, ...
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
@@ -39,7 +40,8 @@ def markdown(text: str) -> str:
 
 def table(run: GradingRun) -> str:
     """The Markdown summary: one row per graded notebook and exercise."""
-    lines = [f"Grading seed: {run.seed}", "",
+    lines = [f"Grading seed: {run.seed}  ", f"Sandbox: {markdown(run.sandbox)}",
+             "",
              "| student | notebook | exercise | status | score | message |",
              "|---|---|---|---|---|---|"]
     for sub in run.submissions:
@@ -60,7 +62,8 @@ def table(run: GradingRun) -> str:
 
 
 def as_json(run: GradingRun) -> dict:
-    return {"version": 1, "seed": run.seed, "submissions": [
+    return {"version": 1, "seed": run.seed, "sandbox": run.sandbox,
+            "submissions": [
         {"path": sub.path, "student": sub.student, "score": sub.score,
          "max_score": sub.max_score,
          **({"error": plain(sub.error)} if sub.error else {}),
@@ -115,11 +118,13 @@ def gradebook(run: GradingRun) -> str:
     return out.getvalue()
 
 
-def feedback(student: str, subs: list[Submission], seed: int) -> str:
+def feedback(student: str, subs: list[Submission], seed: int,
+             sandbox: str = "") -> str:
     got = sum(s.score for s in subs)
     of = sum(s.max_score for s in subs)
     lines = [f"# Feedback for {markdown(student)}", "",
-             f"Total: **{got:g}/{of:g} points** (grading seed {seed}).", ""]
+             f"Total: **{got:g}/{of:g} points** (grading seed {seed}).", "",
+             f"Sandbox: {markdown(sandbox)}", ""]
     for sub in subs:
         lines += [f"## {markdown(sub.path)}: {sub.score:g}/{sub.max_score:g}",
                   ""]
@@ -148,7 +153,8 @@ def write_feedback(run: GradingRun, folder: Path) -> list[Path]:
             name += "_"
         used.add(name)
         path = folder / f"{name}.md"
-        path.write_text(feedback(student, subs, run.seed), encoding="utf-8")
+        path.write_text(feedback(student, subs, run.seed, run.sandbox),
+                        encoding="utf-8")
         written.append(path)
     return written
 
@@ -162,7 +168,8 @@ def gradescope(run: GradingRun) -> dict:
              for sub in run.submissions for ex in sub.exercises]
     return {"score": round(sum(t["score"] for t in tests), 6),
             "max_score": round(sum(t["max_score"] for t in tests), 6),
-            "output": f"Graded with seed {run.seed}.",
+            "output": f"Graded with seed {run.seed}; sandbox: "
+                      f"{plain(run.sandbox)}.",
             "visibility": "visible", "tests": tests}
 
 

@@ -1,24 +1,21 @@
-"""The scorer's side of a grading run: draw inputs, start a worker, read
-its frames, score what came back. Student code never runs in this process,
-and nothing it sends is unpickled or evaluated: a frame is a JSON header
-and ``.npz`` arrays loaded with ``allow_pickle=False``; a frame without
-this run's nonce, for another exercise, or malformed counts as no result.
+"""The scorer's side of a grading run: draw inputs, start a sandboxed worker
+for a student, read its frames, score what came back.
+
+Student code never runs in this process, and the references, expected
+outputs and scores never leave it. What the worker sends is only read as
+frames (:mod:`lstm_course.sandboxed.frames`: a bounded JSON header and raw
+float64 arrays); a frame for an exercise that is not running, malformed or
+over the limits counts as no result. This process ends only what it started
+itself: the worker's process group (and with it the sandbox).
 """
 
 from __future__ import annotations
 
-import io
-import json
 import os
-import secrets
-import select
 import signal
-import struct
 import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -28,22 +25,12 @@ from lstm_course.exercises.registry import (
     draw_inputs,
     score,
 )
-from lstm_course.grading import policy
+from lstm_course.grading.sandbox import Sandbox
+from lstm_course.sandboxed import frames
 
-SAFE_ENV = ("PATH", "LANG", "LC_ALL", "KERAS_BACKEND", "PYTHONPATH",
-            "VIRTUAL_ENV", "SYSTEMROOT", "TMPDIR")
 STARTUP_S = 180  # importing TensorFlow on a slow machine
-
-
-def worker_env(workdir: str) -> dict:
-    """A minimal environment: no tokens, no ``GITHUB_*``, nothing else."""
-    env = {key: os.environ[key] for key in SAFE_ENV if key in os.environ}
-    if os.environ.get("LSTM_COURSE_GRADER_DEBUG"):  # tracebacks on stderr
-        env["LSTM_COURSE_GRADER_DEBUG"] = "1"
-    env.update(HOME=workdir, LSTM_COURSE_MODE="smoke", PYTHONHASHSEED="0",
-               TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="Agg",
-               OMP_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
-    return env
+MARGIN_S = 30  # the worker's own bookkeeping around one exercise
+MESSAGE_CHARS = 500
 
 
 def failed(exercise: Exercise, status: str, message: str) -> ExerciseResult:
@@ -53,175 +40,147 @@ def failed(exercise: Exercise, status: str, message: str) -> ExerciseResult:
     return result
 
 
-class FrameReader:
-    """Frames from the worker's pipe, with a deadline per frame."""
-
-    def __init__(self, fd: int):
-        self.fd, self.buffer, self.eof = fd, b"", False
-
-    def _fill(self, size: int, deadline: float) -> bool:
-        while len(self.buffer) < size:
-            left = deadline - time.monotonic()
-            if self.eof or left <= 0:
-                return False
-            if not select.select([self.fd], [], [], left)[0]:
-                continue
-            chunk = os.read(self.fd, 1 << 20)
-            if not chunk:
-                self.eof = True
-                return False
-            self.buffer += chunk
-        return True
-
-    def next(self, deadline: float):
-        """``(header, payload)``, or None on EOF, timeout or garbage."""
-        if not self._fill(8, deadline):
-            return None
-        head, body = struct.unpack("<II", self.buffer[:8])
-        if head > 1 << 20 or body > 64 << 20:
-            self.eof = True  # garbage: nothing after it can be trusted
-            return None
-        if not self._fill(8 + head + body, deadline):
-            return None
-        raw = self.buffer[8:8 + head]
-        payload = self.buffer[8 + head:8 + head + body]
-        self.buffer = self.buffer[8 + head + body:]
-        try:
-            header = json.loads(raw.decode())
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return {}, b""
-        return (header if isinstance(header, dict) else {}), payload
+def job_frame(pending, inputs, scratch: str, timeout: float,
+              memory_mb: int) -> bytes:
+    """The worker's job: each exercise's cells and calling convention, and
+    the inputs drawn for it (arrays ``"exercise.case.input"``)."""
+    exercises, arrays = [], {}
+    for i, (exercise, source, imports) in enumerate(pending):
+        cases = []
+        for j, (case, values) in enumerate(inputs[exercise.id].items()):
+            cases.append([case, list(values)])
+            for k, value in enumerate(values.values()):
+                arrays[f"{i}.{j}.{k}"] = np.asarray(value)
+        exercises.append({
+            "id": exercise.id, "name": exercise.name, "kind": exercise.kind,
+            "signature": exercise.signature,
+            "parameters": list(exercise.parameters), "source": source,
+            "imports": imports, "cases": cases})
+    return frames.encode({"kind": "job", "scratch": scratch,
+                          "timeout": timeout, "memory_mb": memory_mb,
+                          "exercises": exercises}, arrays)
 
 
-def _arrays(header: dict, payload: bytes, inputs: dict):
-    """{case: outputs | error string} from a result frame, or None."""
-    errors = header.get("errors")
-    if not isinstance(errors, dict) or set(errors) != set(inputs):
+def produced_of(header: dict, arrays: dict, cases) -> dict | None:
+    """``{case: outputs | message}`` from a result frame, or None when the
+    frame does not answer exactly these ``cases`` with float64 arrays."""
+    errors, outputs = header.get("errors"), header.get("outputs")
+    if not isinstance(errors, dict) or not isinstance(outputs, dict) \
+            or list(errors) != list(cases) or list(outputs) != list(cases):
         return None
-    arrays = {}
-    try:
-        if payload or not all(isinstance(e, str) for e in errors.values()):
-            with np.load(io.BytesIO(payload), allow_pickle=False) as stored:
-                arrays = {key: np.array(stored[key]) for key in stored.files}
-    except Exception:  # noqa: BLE001 - whatever it is, it is no result
-        return None
-    produced = {}
-    for case, error in errors.items():
+    produced, used = {}, 0
+    for j, case in enumerate(cases):
+        error, names = errors[case], outputs[case]
         if isinstance(error, str):
-            produced[case] = error[:500]
-        elif error is None:
-            produced[case] = {key.split("/", 1)[1]: value
-                              for key, value in arrays.items()
-                              if key.startswith(case + "/")
-                              and value.dtype == np.float64}
-        else:
+            produced[case] = error[:MESSAGE_CHARS]
+            continue
+        if error is not None or not isinstance(names, list) or not all(
+                isinstance(name, str) for name in names):
             return None
-    return produced
-
-
-def _kill(process, pgids):
-    """End the worker's group and the group of a child it left running (a
-    finished child's group is gone, and its number may be reused)."""
-    for pgid in [process.pid, *pgids]:
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    process.wait()
+        values = {}
+        for k, name in enumerate(names):
+            array = arrays.get(f"{j}.{k}")
+            if array is None or array.dtype != np.float64:
+                return None
+            values[name[:100]] = array
+        used += len(names)
+        produced[case] = values
+    return produced if used == len(arrays) else None
 
 
 def run_exercises(exercises: list[tuple[Exercise, str, str]], seed: int,
-                  timeout: float, memory_mb: int = 2048
+                  timeout: float, sandbox: Sandbox, memory_mb: int = 2048
                   ) -> dict[str, ExerciseResult]:
-    """Run each (exercise, source, imports cell) in workers and score the
-    results; the exercises' ids must differ.
+    """Run each (exercise, source, imports cell) of one student in sandboxed
+    workers and score the results; the exercises' ids must differ.
 
     A worker that dies or hangs costs only the exercise it was running;
     the rest go to a fresh worker.
     """
     results: dict[str, ExerciseResult] = {}
+    inputs = {exercise.id: draw_inputs(exercise, seed)
+              for exercise, _, _ in exercises}
     pending = list(exercises)
-    with tempfile.TemporaryDirectory(prefix="lstm-course-grade-") as scratch:
-        inputs = {}
-        for exercise, _, _ in pending:
-            inputs[exercise.id] = draw_inputs(exercise, seed)
-            flat = {f"{case}/{name}": np.asarray(value)
-                    for case, values in inputs[exercise.id].items()
-                    for name, value in values.items()}
-            np.savez(Path(scratch) / f"{exercise.id}.npz", **flat)
-        while pending:
-            _run_worker(pending, inputs, results, scratch, timeout, memory_mb)
-            pending = [item for item in pending if item[0].id not in results]
+    while pending:
+        _run_worker(pending, inputs, results, sandbox, timeout, memory_mb)
+        pending = [item for item in pending if item[0].id not in results]
     return results
 
 
-def _run_worker(pending, inputs, results, scratch, timeout, memory_mb):
-    nonce = secrets.token_hex(16)
-    workdir = tempfile.mkdtemp(dir=scratch)
-    job = {"nonce": nonce, "workdir": workdir,
-           "timeout": timeout, "memory_mb": memory_mb,
-           "exercises": [{"id": e.id, "source": source, "imports": imports,
-                          "banned": list(policy.banned_modules(e.references)),
-                          "inputs": str(Path(scratch) / f"{e.id}.npz")}
-                         for e, source, imports in pending]}
-    read_fd, write_fd = os.pipe()
+def _start(sandbox: Sandbox, job: bytes, scratch: str | None):
     process = subprocess.Popen(
-        [sys.executable, "-m", "lstm_course.grading.worker", str(write_fd)],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        sandbox.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=None if os.environ.get("LSTM_COURSE_GRADER_DEBUG")
-        else subprocess.DEVNULL, pass_fds=(write_fd,), cwd=workdir,
-        env=worker_env(workdir), start_new_session=True)
-    os.close(write_fd)
-    process.stdin.write(json.dumps(job).encode())
-    process.stdin.close()
-    reader, running_pgid, current = FrameReader(read_fd), None, None
-    by_id = {e.id: e for e, _, _ in pending}
-    deadline = time.monotonic() + STARTUP_S + timeout + 30
+        else subprocess.DEVNULL, **sandbox.popen_options(scratch))
     try:
-        while True:
-            frame = reader.next(deadline)
-            if frame is None:
-                break
-            header, payload = frame
-            if header.get("nonce") != nonce:
-                if current:
-                    results[current] = failed(
-                        by_id[current], "error", "no valid result record "
-                        "came back from your code")
+        process.stdin.write(job)
+        process.stdin.close()
+    except OSError:  # the worker is gone already: the reader will say so
+        pass
+    return process
+
+
+def _stop(process) -> None:
+    """End the worker's process group, which this process made."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+    process.stdout.close()
+
+
+def _run_worker(pending, inputs, results, sandbox, timeout, memory_mb):
+    by_id = {e.id: e for e, _, _ in pending}
+    with tempfile.TemporaryDirectory(prefix="lstm-course-grade-") as scratch:
+        os.chmod(scratch, 0o700)
+        job = job_frame(pending, inputs, sandbox.scratch(scratch), timeout,
+                        memory_mb)
+        process = _start(sandbox, job, scratch)
+        reader = frames.FrameReader(process.stdout.fileno())
+        current = None
+        deadline = time.monotonic() + STARTUP_S + timeout + MARGIN_S
+        try:
+            while True:
+                try:
+                    frame = reader.next(deadline)
+                except frames.FrameError:
+                    break
+                if frame is None:
+                    break
+                header, arrays = frame
+                kind, exercise_id = header.get("kind"), header.get("id")
+                if kind == "done":
+                    break
+                if kind == "start" and exercise_id in by_id \
+                        and exercise_id not in results:
+                    current = exercise_id
+                    deadline = time.monotonic() + timeout + MARGIN_S
+                elif current is not None and exercise_id == current:
+                    results[current] = _result(by_id[current], kind, header,
+                                               arrays, inputs[current])
                     current = None
-                continue
-            kind, exercise_id = header.get("kind"), header.get("id")
-            if kind == "done":
-                break
-            if kind == "start" and exercise_id in by_id:
-                current = exercise_id
-                pgid = header.get("pgid")
-                running_pgid = pgid if isinstance(pgid, int) and pgid > 1 \
-                    else None
-                deadline = time.monotonic() + timeout + 30
-                continue
-            if exercise_id != current or current in results:
-                continue
-            exercise = by_id[current]
-            if kind in ("timeout", "error"):
-                results[current] = failed(exercise, kind,
-                                          str(header.get("message"))[:500])
-            else:
-                produced = _arrays(header, payload, inputs[current])
-                results[current] = score(exercise, inputs[current], produced) \
-                    if produced is not None else failed(
-                        exercise, "error", "no valid result record came back "
-                        "from your code")
-            current = None
-    finally:
-        _kill(process, [running_pgid] if current and running_pgid else [])
-        os.close(read_fd)
-    if current and current not in results:
+        finally:
+            _stop(process)
+    if current is not None:
         results[current] = failed(
-            by_id[current], "error", "the grading worker was stopped while "
-            "running your code (did it kill other processes?)")
+            by_id[current], "error", "the grading worker stopped while "
+            "running your code, without a valid result (did your code end "
+            "or stop it, or send something else?)")
     elif not results.keys() & by_id.keys():
         # Died or hung before any exercise started: nothing ran at all.
         first = next(iter(by_id))
         results[first] = failed(by_id[first], "error", "the grading worker "
                                 "could not start (the imports cell?)")
+
+
+def _result(exercise, kind, header, arrays, inputs) -> ExerciseResult:
+    if kind in ("timeout", "error"):
+        return failed(exercise, kind,
+                      str(header.get("message"))[:MESSAGE_CHARS])
+    produced = produced_of(header, arrays, list(inputs)) \
+        if kind == "result" else None
+    if produced is None:
+        return failed(exercise, "error", "no valid result record came back "
+                      "from your code")
+    return score(exercise, inputs, produced)

@@ -1,12 +1,13 @@
 """A student's chapters are graded in one worker (TensorFlow imported once
 per student, not once per notebook), and a chapter handed in twice is
-still graded twice, each copy on its own cells."""
+graded and counted once: the copy nearest the top of the student's
+folder."""
 
 from __future__ import annotations
 
 import nbformat
 
-from lstm_course.grading import runner
+from lstm_course.grading import runner, sandbox
 from lstm_course.grading.grade import grade
 from tests.conftest import REPO
 from tests.grading.test_hostile import GOOD_BODY, HEAD, TARGET, base_notebook
@@ -23,6 +24,7 @@ def student_with_two_chapters(folder):
 
 
 def count_workers(monkeypatch):
+    sandbox.find("required")  # its probe, started once per process
     started = []
     popen = runner.subprocess.Popen
 
@@ -47,8 +49,8 @@ def test_a_students_chapters_share_one_worker(tmp_path, monkeypatch):
     assert len(started) == 1
 
 
-def test_a_chapter_handed_in_twice_is_graded_on_each_copy(tmp_path,
-                                                          monkeypatch):
+def test_a_chapter_handed_in_twice_is_graded_and_counted_once(
+        tmp_path, monkeypatch):
     started = count_workers(monkeypatch)
     good = base_notebook()
     wrong = base_notebook()
@@ -56,12 +58,18 @@ def test_a_chapter_handed_in_twice_is_graded_on_each_copy(tmp_path,
         if cell.source.startswith(f"# EXERCISE {TARGET}"):
             cell.source = HEAD + GOOD_BODY.replace("np.tanh", "np.sin")
     folder = tmp_path / "bo"
-    (folder / "chapters").mkdir(parents=True)
-    nbformat.write(good, folder / "01_rnn_bptt.ipynb")
+    (folder / "chapters" / "old").mkdir(parents=True)
     nbformat.write(wrong, folder / "chapters" / "01_rnn_bptt.ipynb")
+    nbformat.write(good, folder / "01_rnn_bptt.ipynb")
+    nbformat.write(good, folder / "chapters" / "old" / "01_copy.ipynb")
     run = grade([folder], seed=3, timeout=60)
-    scores = {s.path: {e.id: e.score == e.max_score for e in s.exercises}
-              for s in run.submissions}
-    assert scores["01_rnn_bptt.ipynb"][TARGET] is True
-    assert scores["chapters/01_rnn_bptt.ipynb"][TARGET] is False
-    assert len(started) == 2  # the same ids cannot share a worker
+    by_path = {s.path: s for s in run.submissions}
+    graded = by_path["01_rnn_bptt.ipynb"]
+    assert (graded.score, graded.max_score) == (4, 12)  # 2 of 5 handed in
+    for path in ("chapters/01_rnn_bptt.ipynb", "chapters/old/01_copy.ipynb"):
+        duplicate = by_path[path]
+        assert duplicate.exercises == [] and duplicate.max_score == 0
+        assert ("handed in more than once; only 01_rnn_bptt.ipynb is graded"
+                in duplicate.error)
+    assert sum(s.max_score for s in run.submissions) == 12
+    assert len(started) == 1
