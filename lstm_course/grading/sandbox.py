@@ -7,10 +7,11 @@ runs the grader and its site-packages), without the course package (an
 empty folder over it: no references, exercise specs or grader), the
 repository, ``solutions/``, other hand-ins, or the reports being written;
 its own PID, network, IPC, UTS and user namespaces (it can signal nothing
-outside, reach no network, and runs as ``nobody`` with no capabilities);
-an empty environment; one private, size-limited ``/tmp`` as its scratch
-folder. Everything in it dies with it (``--die-with-parent``, and the PID
-namespace ends with its first process).
+outside and reach no network; it runs as uid ``nobody`` without
+capabilities, and, where the grader's Python is readable to them, as the
+system's ``nobody`` too); an empty environment; one private, size-limited
+scratch folder, ``/scratch`` (there is no ``/tmp``). Everything in it dies
+with it (``--die-with-parent``, and the PID namespace ends with its first process).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import lstm_course
 
 SANDBOXED = Path(lstm_course.__file__).resolve().parent / "sandboxed"
 PACKAGE = SANDBOXED.parent
-SCRATCH = "/tmp"
+SCRATCH = "/scratch"  # no /tmp: TMPDIR points here
 SCRATCH_MB = 64
 NOBODY = 65534
 MODES = ("required", "auto", "off")
