@@ -1,9 +1,11 @@
 """What an exercise cell may not do, checked on its syntax tree before it
-runs (the worker also blocks these imports at run time).
+runs, so that the student reads which name broke the rule.
 
 An exercise must be the student's own code: it may not import or use the
 package's reference or solution for it (design doc, section 6), nor reach
-for modules by name at run time, which would hide such a use.
+for modules by name at run time, which would hide such a use. This check
+is the message, not the guard: the sandbox the cell runs in holds no course
+code at all (:mod:`lstm_course.sandboxed.course_stub`).
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ outside and reach no network; it runs as uid ``nobody`` without
 capabilities, and, where the grader's Python is readable to them, as the
 system's ``nobody`` too); an empty environment; one private, size-limited
 scratch folder, ``/scratch`` (there is no ``/tmp``). Everything in it dies
-with it (``--die-with-parent``, and the PID namespace ends with its first process).
+with it (``--die-with-parent``, and the PID namespace ends with its first
+process).
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def _probe(sandbox: Sandbox) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def find(mode: str = "required") -> Sandbox:
     """The sandbox for ``--sandbox MODE``: ``required`` (bubblewrap or
     :class:`SandboxUnavailable`), ``auto`` (bubblewrap where it starts,

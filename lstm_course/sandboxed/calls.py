@@ -11,7 +11,8 @@ but this folder: the grader's sandbox mounts this folder alone.
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

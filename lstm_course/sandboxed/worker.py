@@ -25,7 +25,7 @@ import time
 
 from . import calls, course_stub, frames
 
-FILE_MB = 64  # the most one file may grow to
+FILE_MB = 32  # the most one file may grow to (the scratch holds 64)
 TASKS = 256  # processes and threads of the sandbox's user
 
 

@@ -36,7 +36,8 @@ def count_workers(monkeypatch):
     return started
 
 
-def test_a_students_chapters_share_one_worker(tmp_path, monkeypatch):
+def test_a_students_chapters_share_one_worker(tmp_path, monkeypatch,
+                                              sandboxed):
     started = count_workers(monkeypatch)
     folder = student_with_two_chapters(tmp_path / "ada")
     run = grade([folder], seed=3, timeout=60)
@@ -50,7 +51,7 @@ def test_a_students_chapters_share_one_worker(tmp_path, monkeypatch):
 
 
 def test_a_chapter_handed_in_twice_is_graded_and_counted_once(
-        tmp_path, monkeypatch):
+        tmp_path, monkeypatch, sandboxed):
     started = count_workers(monkeypatch)
     good = base_notebook()
     wrong = base_notebook()

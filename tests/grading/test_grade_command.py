@@ -16,6 +16,7 @@ import yaml
 from lstm_course.exercises import all_exercises
 from lstm_course.grading.command import WORKFLOW, workflow_text
 from tests.conftest import REPO
+from tests.grading.conftest import require_sandbox
 
 
 def lstm_course(*args, cwd=None):
@@ -26,6 +27,7 @@ def lstm_course(*args, cwd=None):
 
 @pytest.fixture(scope="module")
 def solutions_and_chapters(tmp_path_factory):
+    require_sandbox()
     out = tmp_path_factory.mktemp("out")
     done = lstm_course("grade", str(REPO / "solutions"), str(REPO / "chapters"),
                        "--json", str(out / "all.json"), "--jobs", "2",
@@ -63,7 +65,7 @@ def test_gradescope_results(solutions_and_chapters):
         results["tests"][0])
 
 
-def test_min_score_fails_the_run_for_a_student_below_it(tmp_path):
+def test_min_score_fails_the_run_for_a_student_below_it(tmp_path, sandboxed):
     done = lstm_course("grade", str(REPO / "chapters" / "01_rnn_bptt.ipynb"),
                        "--min-score", "0.5", "--seed", "1")
     assert done.returncode == 1
@@ -97,7 +99,8 @@ def test_init_student_repo_writes_the_workflow_once(tmp_path):
                        "--force").returncode == 0
 
 
-def test_the_workflow_grades_a_local_student_repository(tmp_path):
+def test_the_workflow_grades_a_local_student_repository(tmp_path,
+                                                       sandboxed):
     workflow = yaml.safe_load(workflow_text())
     steps = workflow["jobs"]["grade"]["steps"]
     grade_step = next(s for s in steps if s.get("name") == "Grade")

@@ -18,6 +18,7 @@ import pytest
 from lstm_course.exercises import get
 from lstm_course.exercises.registry import draw_inputs
 from tests.conftest import REPO
+from tests.grading.conftest import require_sandbox
 
 SOLUTION = REPO / "solutions" / "01_rnn_bptt.ipynb"
 TARGET = "ch01.rnn_step_forward"
@@ -206,6 +207,7 @@ def digest(root):
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
+    require_sandbox()
     root = tmp_path_factory.mktemp("class")
     out = tmp_path_factory.mktemp("out")
     build_class(root, out / "grades.json")
@@ -313,7 +315,7 @@ def test_hard_coded_answer_would_pass_on_the_default_seed_only():
         exercise_.reference(inputs)["h_t"])
 
 
-def test_a_cell_that_defines_another_name(tmp_path):
+def test_a_cell_that_defines_another_name(tmp_path, sandboxed):
     from lstm_course.grading.grade import grade
 
     notebook = base_notebook()
