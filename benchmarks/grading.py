@@ -126,6 +126,7 @@ def main(argv=None) -> int:
               f"{whole:.1f} s", flush=True)
     write_results(args.out, students=args.students, jobs=args.jobs,
                   timeout_s=args.timeout, exercises_by_kind=kinds,
+                  sandbox=report["sandbox"],
                   one_student_s=round(one, 1), class_s=round(whole, 1),
                   targets_s={"one_student": 60, "class": 300})
     return 0

@@ -77,3 +77,63 @@ def test_ordinary_code_passes_the_policy():
     assert reference_problem(source, imports, REFS) is None
     assert syntax_problem("def f(:", "exercise cell").startswith(
         "the exercise cell is not valid Python")
+
+
+@pytest.mark.parametrize("source, error", [
+    ("x = " + "-" * 150000 + "1", "MemoryError"),
+    ("a" + ".b" * 60000, "RecursionError"),
+])
+def test_a_cell_that_breaks_the_parser_is_a_problem_not_a_crash(source,
+                                                                error):
+    problem = syntax_problem(source, "exercise cell")
+    assert problem.startswith("the exercise cell cannot be parsed (" + error)
+
+
+def test_cells_over_the_length_cap_are_refused(tmp_path):
+    path = notebook(tmp_path, "import numpy as np",
+                    "# EXERCISE ch01.a\n" + "#" * 200_001)
+    with pytest.raises(HandinError, match="the cell of ch01.a has 200,019 "
+                       "characters; cells over 200,000 are refused"):
+        load_handin(path, ["ch01.a"])
+
+
+def test_only_regular_files_are_read(tmp_path):
+    import os
+
+    target = notebook(tmp_path, "import numpy as np")
+    link = tmp_path / "02_link.ipynb"
+    link.symlink_to(target)
+    with pytest.raises(HandinError, match="symbolic link"):
+        load_handin(link, [])
+    fifo = tmp_path / "03_fifo.ipynb"
+    os.mkfifo(fifo)
+    with pytest.raises(HandinError, match="not a regular file"):
+        load_handin(fifo, [])  # and it does not block
+
+
+def test_a_grader_error_on_one_hand_in_scores_it_zero_with_the_reason(
+        tmp_path, monkeypatch):
+    from lstm_course.grading import grade as grade_module
+    from lstm_course.grading.sandbox import find
+    from tests.grading.test_hostile import base_notebook, write
+
+    write(tmp_path / "ann", base_notebook())
+    write(tmp_path / "bob", base_notebook())
+    real = grade_module.load_handin
+
+    def breaking(path, expected):
+        if "bob" in str(path):
+            raise RuntimeError("a bug in the grader")
+        return real(path, expected)
+
+    monkeypatch.setattr(grade_module, "load_handin", breaking)
+    monkeypatch.setattr(grade_module, "run_exercises", lambda *a, **k: 1 / 0)
+    run = grade_module.grade([tmp_path], seed=1, sandbox=find("off"))
+    by_student = {s.student: s for s in run.submissions}
+    assert "could not grade this hand-in (RuntimeError)" in \
+        by_student["bob"].error
+    assert by_student["bob"].score == 0 and by_student["bob"].exercises
+    ann = by_student["ann"].exercises
+    assert {e.status for e in ann} == {"error", "missing"}
+    assert all("(ZeroDivisionError)" in e.message for e in ann
+               if e.status == "error")
