@@ -31,6 +31,16 @@ def _unavailable(name: str) -> CourseCodeUnavailable:
         "library)")
 
 
+def _attribute(owner: str, attribute: str) -> "StandIn":
+    """``owner.attribute``: a stand-in until sealed; dunders do not exist
+    (so that ``check.__globals__`` and friends lead nowhere)."""
+    if attribute.startswith("__"):
+        raise AttributeError(attribute)
+    if _state["sealed"]:
+        raise _unavailable(f"{owner}.{attribute}")
+    return StandIn(f"{owner}.{attribute}")
+
+
 class StandIn:
     """Any name of the course package, in graded code."""
 
@@ -38,11 +48,7 @@ class StandIn:
         object.__setattr__(self, "_name", name)
 
     def __getattr__(self, attribute: str):
-        if attribute.startswith("__"):
-            raise AttributeError(attribute)
-        if _state["sealed"]:
-            raise _unavailable(f"{self._name}.{attribute}")
-        return StandIn(f"{self._name}.{attribute}")
+        return _attribute(self._name, attribute)
 
     def __call__(self, *args, **kwargs):
         if _state["sealed"]:
@@ -58,11 +64,7 @@ class StandIn:
 
 class _Module(types.ModuleType):
     def __getattr__(self, attribute: str):
-        if attribute.startswith("__"):
-            raise AttributeError(attribute)
-        if _state["sealed"]:
-            raise _unavailable(f"{self.__name__}.{attribute}")
-        return StandIn(f"{self.__name__}.{attribute}")
+        return _attribute(self.__name__, attribute)
 
 
 class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
