@@ -80,8 +80,10 @@ def grading_section(result) -> list[str]:
     targets = result["targets_s"]
     kinds = ", ".join(f"{n} {kind}" for kind, n in
                       result["exercises_by_kind"].items())
+    sandbox = result.get("sandbox", "not recorded")
     return ["## Grading", "", provenance(result) + f"; {result['students']} "
-            f"students, {result['jobs']} jobs, exercises: {kinds}.", "",
+            f"students, {result['jobs']} jobs, exercises: {kinds}; sandbox: "
+            f"{sandbox}.", "",
             "| graded | seconds | target |", "|---|---|---|",
             f"| one student | {result['one_student_s']} | <= "
             f"{targets['one_student']} |",
