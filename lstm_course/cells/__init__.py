@@ -4,6 +4,7 @@ from lstm_course.cells.elman import ElmanCell
 from lstm_course.cells.gru import GRUCell
 from lstm_course.cells.lstm import VARIANTS, LSTMCell
 from lstm_course.cells.lstm1997 import LSTM1997Cell, packed_weights
+from lstm_course.cells.lstm1997_paper import LSTM1997PaperCell
 
-__all__ = ["VARIANTS", "ElmanCell", "GRUCell", "LSTM1997Cell", "LSTMCell",
-           "packed_weights"]
+__all__ = ["VARIANTS", "ElmanCell", "GRUCell", "LSTM1997Cell",
+           "LSTM1997PaperCell", "LSTMCell", "packed_weights"]
