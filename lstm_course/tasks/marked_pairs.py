@@ -7,7 +7,8 @@ first 10, the second among the first T/2 - 1 (never the same); the first
 and the last pair are otherwise marked -1.0, all others 0.0. At the end the
 net outputs ``0.5 + (X1 + X2) / 4`` (adding, values in [-1, 1]; when the
 first pair is a marked one, the paper sets its value to 0) or ``X1 * X2``
-(multiplication, values in [0, 1]). A sequence counts as right when the
+(multiplication, values in [0, 1]; a marked first pair's value is set to
+1.0). A sequence counts as right when the
 absolute error at its end is below 0.04. (:func:`~lstm_course.tasks.
 adding_problem` is the simpler fixed-length version used in chapters 01-03.)
 """
@@ -72,9 +73,11 @@ def adding_1997(rng: np.random.Generator, n_sequences: int, length: int):
 def multiplication_1997(rng: np.random.Generator, n_sequences: int,
                         length: int):
     """Experiment 5: as :func:`adding_1997` with values in [0, 1] and the
-    target ``X1 * X2`` (a marked first pair keeps its value)."""
+    target ``X1 * X2``; when the first pair is a marked one, the paper sets
+    its value X1 to 1.0."""
     values, markers, first, second, lengths = _marked_pairs(
         rng, n_sequences, length, 0.0)
+    values[markers[:, 0] == 1.0, 0] = 1.0
     rows = np.arange(n_sequences)
     answers = values[rows, first] * values[rows, second]
     return _pack(values, markers, answers, lengths)

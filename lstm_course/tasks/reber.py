@@ -98,7 +98,14 @@ def embedded_reber(rng: np.random.Generator, n_strings: int):
         (N, T_max), False on padding and on each final E (nothing follows).
     """
     _require_int("n_strings", n_strings, 1)
-    strings = [embedded_reber_string(rng) for _ in range(n_strings)]
+    return strings_batch([embedded_reber_string(rng)
+                          for _ in range(n_strings)])
+
+
+def strings_batch(strings: list[str]):
+    """``(inputs, targets, mask)`` of :func:`embedded_reber` for these
+    strings."""
+    n_strings = len(strings)
     longest = max(map(len, strings))
     inputs = np.zeros((n_strings, longest, len(SYMBOLS)), np.float32)
     targets = np.zeros_like(inputs)
@@ -135,3 +142,18 @@ def predicted_perfectly(outputs: np.ndarray, targets: np.ndarray) -> bool:
         if k and set(np.argsort(out)[-k:]) != set(np.flatnonzero(allowed)):
             return False
     return True
+
+
+def embedded_reber_sets(rng: np.random.Generator, size: int = 256):
+    """Experiment 1's data: a training set of ``size`` random embedded
+    Reber strings and a test set of ``size`` strings none of which is in
+    the training set (the paper, after Fahlman: 256 and 256). Returns two
+    lists of strings."""
+    _require_int("size", size, 1)
+    train = [embedded_reber_string(rng) for _ in range(size)]
+    seen, test = set(train), []
+    while len(test) < size:
+        string = embedded_reber_string(rng)
+        if string not in seen:
+            test.append(string)
+    return train, test
