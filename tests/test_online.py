@@ -110,3 +110,23 @@ def test_gate_biases_start_where_the_paper_says_and_the_rest_is_uniform():
                                   [[-1, -3, -5, -2, -4, -6]] * 4)
     assert np.abs(weights["kernel"]).max() <= 0.1
     assert not np.allclose(weights["kernel"][0], weights["kernel"][1])
+
+
+@pytest.mark.parametrize("row, size", ROWS)
+@pytest.mark.parametrize("symbols", [False, True])
+def test_the_compiled_trainer_gives_the_same_numbers(row, size, symbols):
+    pytest.importorskip("jax")
+    from lstm_course.reproduce import online_jax
+
+    network = NETWORKS[row]
+    if symbols and network.inputs(size) < 3:
+        pytest.skip("real-valued inputs only")
+    weights = online.initial_weights(network, size, [1, 2, 3])
+    batch = random_batch(network, size, 3, symbols=symbols, seed=5)
+    expected = online.run(network, weights, batch, learn=True)
+    got = online_jax.run(network, weights, batch, learn=True)
+    np.testing.assert_allclose(got[0], expected[0], atol=1e-10)
+    assert set(got[1]) == set(expected[1])
+    for name in expected[1]:
+        np.testing.assert_allclose(got[1][name], expected[1][name],
+                                   atol=1e-10, err_msg=name)

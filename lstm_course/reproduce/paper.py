@@ -31,12 +31,14 @@ from typing import Callable
 
 import numpy as np
 
-from lstm_course.reproduce import online, stop_rules
+from lstm_course.reproduce import online, online_jax, stop_rules
 from lstm_course.reproduce.networks import NETWORKS
 from lstm_course.tasks import long_lag, marked_pairs, noise_signal, reber
 from lstm_course.tasks.sequences import Sequences, at_ends
 from lstm_course.tasks.temporal_order import temporal_order
 
+#: The compiled trainer where JAX is installed (same numbers, tested).
+TRAINER = "jax" if online_jax.available() else "numpy"
 FINAL_TEST = 2_560
 STREAK_TEST = 10_000
 ADD_CELL_WINDOW = 500
@@ -266,6 +268,13 @@ def _subset(weights, index):
     return {name: value[index] for name, value in weights.items()}
 
 
+def run(network, weights, batch, learn=False):
+    """One step of all trials, compiled where JAX is installed."""
+    if TRAINER == "jax":
+        return online_jax.run(network, weights, batch, learn)
+    return online.run(network, weights, batch, learn)
+
+
 def test(row, network, weights, index, sets, slice_size=500) -> tuple:
     """right, squared and absolute error ``(K', n)`` of trials ``index``
     on their test ``sets`` (one batch per trial), ``slice_size`` sequences
@@ -276,7 +285,7 @@ def test(row, network, weights, index, sets, slice_size=500) -> tuple:
     for first in range(0, size, slice_size):
         part = [_rows(sets[k], first, first + slice_size) for k in index]
         batch = stack(part)
-        outputs, _ = online.run(network, sub, batch)
+        outputs, _ = run(network, sub, batch)
         parts.append(_judge(row, outputs, batch))
     return tuple(np.concatenate(p, axis=1) for p in zip(*parts))
 
@@ -315,26 +324,22 @@ def train_row(row: PaperRow, trials: int, seed: int = 0,
     recent = stop_rules.Recent(trials)
     cell = _CellJoins(network, weights, seeds) if row.add_cell else None
     seen = 0
+    # Every trial runs at every step (the compiled shapes stay the same);
+    # a stopped trial's weights no longer change.
+    index = np.arange(trials)
     while active.any() and seen < budget:
-        index = np.flatnonzero(active)
         if row.rule == "sets":
             batch = stack([_pick(train_sets[k], picks[k]) for k in index])
         else:
             batch = stack([streams[k].take() for k in index])
-        sub = _subset(weights, index)
-        outputs, grads = online.run(network, sub, batch, learn=True)
-        online.sgd_step(sub, grads, row.learning_rate,
-                        np.ones(len(index), bool))
-        for name in weights:
-            weights[name][index] = sub[name]
+        outputs, grads = run(network, weights, batch, learn=True)
+        online.sgd_step(weights, grads, row.learning_rate, active)
         seen += 1
         if cell:
             cell.update(weights, index, outputs, batch, seen)
         right, error, _ = _judge(row, outputs, batch)
         if row.rule == "streak":
-            full_right = np.zeros(trials, bool)
-            full_right[index] = right[:, 0]
-            streak.update(full_right & active)
+            streak.update(right[:, 0] & active)
             due = active & (streak.streak >= next_streak_test)
             for k in np.flatnonzero(due):
                 next_streak_test[k] *= 2
@@ -345,10 +350,7 @@ def train_row(row: PaperRow, trials: int, seed: int = 0,
                     stopped[k], active[k] = seen, False
             next_streak_test[active & (streak.streak == 0)] = 100
         elif row.rule == "recent":
-            full_right = np.ones(trials, bool)
-            full_error = np.zeros(trials)
-            full_right[index], full_error[index] = right[:, 0], error[:, 0]
-            recent.update(full_right, full_error)
+            recent.update(right[:, 0], error[:, 0])
             kind, value = row.stop
             done = stop_rules.st3(recent, value) if kind == "st3" \
                 else stop_rules.fewer_wrong(recent, value)
@@ -472,6 +474,7 @@ def _summary(row, network, weights, seeds, stopped, milestone, seen, budget,
         "row": row.key, "table": row.table, "configuration": "paper",
         "network": f"{network.describe()}, {row.network}",
         "weights": online.count_weights(network, row.size),
+        "trainer": TRAINER,
         "learning_rate": row.learning_rate, "rule": row.rule,
         "budget": budget, "trials": trials,
         "percent_solved": round(100 * len(done) / len(trials), 1),
