@@ -134,7 +134,8 @@ def discover(paths: list[Path]) -> list[Found]:
             for entry in sorted(os.scandir(path), key=lambda e: e.name):
                 if entry.name.startswith("."):
                     continue
-                if entry.is_symlink():
+                if entry.is_symlink() and (entry.is_dir()
+                                           or entry.name.endswith(".ipynb")):
                     found.append(Found(display(entry.name), Path(entry.path),
                                        path, LINK))
                 elif entry.is_dir(follow_symlinks=False):
