@@ -4,7 +4,7 @@
     lstm-course run-solutions [NOTEBOOK...]   execute solutions/ in place
     lstm-course grade PATH... [options]       grade hand-ins
     lstm-course init-student-repo DIR         the students' CI workflow
-    lstm-course reproduce EXPERIMENT [options] a 1997 experiment, as JSON
+    lstm-course reproduce ROW [options]        a row of the 1997 paper, as JSON
 """
 
 from __future__ import annotations
@@ -81,12 +81,32 @@ def _init_student_repo(args) -> int:
 
 def _reproduce(args) -> int:
     from lstm_course.modes import mode
-    from lstm_course.reproduce.command import reproduce_command
+    from lstm_course.reproduce.command import (paper_command, print_rows,
+                                               reproduce_command)
 
+    if args.list_rows:
+        return print_rows()
+    if args.task is None:
+        raise ValueError("name a row of the paper's tables (--list-rows "
+                         "shows them) or, with --configuration modern, an "
+                         "experiment")
+    if args.configuration == "paper":
+        modern_only = [flag for flag, value in (
+            ("--optimizer", args.optimizer), ("--learning-rate",
+                                              args.learning_rate),
+            ("--model", args.model), ("--size", args.size)) if value]
+        if modern_only:
+            raise ValueError(f"{', '.join(modern_only)}: only for "
+                             "--configuration modern; the paper's "
+                             "configuration trains its own network with "
+                             "its own SGD at the size the row names")
+        return paper_command(args.task, mode=args.mode or mode(),
+                             trials=args.trials, budget=args.budget,
+                             seed=args.seed, out=args.out, argv=args.argv)
     return reproduce_command(
-        args.experiment, mode=args.mode or mode(), trials=args.trials,
-        optimizer=args.optimizer, model=args.model, size=args.size,
-        budget=args.budget, seed=args.seed, out=args.out,
+        args.task, mode=args.mode or mode(), trials=args.trials,
+        optimizer=args.optimizer or "paper", model=args.model or "lstm1997",
+        size=args.size, budget=args.budget, seed=args.seed, out=args.out,
         argv=args.argv, learning_rate=args.learning_rate)
 
 
@@ -151,28 +171,38 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true")
     init.set_defaults(handler=_init_student_repo)
 
-    from lstm_course.reproduce.experiments import EXPERIMENTS
-    from lstm_course.reproduce.options import MODELS, MODES, OPTIMIZERS
+    from lstm_course.reproduce.options import (CONFIGURATIONS, MODELS, MODES,
+                                               OPTIMIZERS)
 
     rep = commands.add_parser(
-        "reproduce", help="train the paper's network on one of its "
-        "experiments and write the results as JSON")
-    rep.add_argument("experiment", choices=list(EXPERIMENTS))
-    rep.add_argument("--mode", choices=MODES,
-                     help="sizes and budget (default: LSTM_COURSE_MODE, "
-                     "else class)")
-    rep.add_argument("--trials", type=int, metavar="N",
-                     help="default: 1 (smoke), 3 (class), 10 (paper)")
-    rep.add_argument("--optimizer", choices=list(OPTIMIZERS),
+        "reproduce", help="train a row of the 1997 paper's tables (its "
+        "network, SGD and stop rule), or with --configuration modern today's "
+        "network on one of its experiments; write the results as JSON")
+    rep.add_argument("task", nargs="?", metavar="ROW|EXPERIMENT",
+                     help="paper: a row such as 2c-q1000-p1000 (--list-rows); "
+                     "modern: an experiment, 1 2a 2b 2c 3a 4 5 6a 6b")
+    rep.add_argument("--configuration", choices=list(CONFIGURATIONS),
                      default="paper",
                      help="; ".join(f"{key}: {text}"
-                                    for key, text in OPTIMIZERS.items()))
+                                    for key, text in CONFIGURATIONS.items()))
+    rep.add_argument("--list-rows", action="store_true",
+                     help="print the paper's rows and exit")
+    rep.add_argument("--mode", choices=MODES,
+                     help="budget and trials (modern: sizes too; default: "
+                     "LSTM_COURSE_MODE, else class)")
+    rep.add_argument("--trials", type=int, metavar="N",
+                     help="default: 2 (smoke), 3 (class), the paper's count "
+                     "(paper)")
+    rep.add_argument("--optimizer", choices=list(OPTIMIZERS),
+                     help="modern only; " + "; ".join(
+                         f"{key}: {text}" for key, text in OPTIMIZERS.items()))
     rep.add_argument("--learning-rate", type=float, metavar="RATE",
-                     help="default: the paper's (paper), 1e-3 (adam)")
-    rep.add_argument("--model", choices=list(MODELS), default="lstm1997",
-                     help="simple-rnn: the BPTT baseline")
+                     help="modern only; default: the paper's (paper), 1e-3 "
+                     "(adam)")
+    rep.add_argument("--model", choices=list(MODELS),
+                     help="modern only; simple-rnn: the BPTT baseline")
     rep.add_argument("--size", type=int, metavar="N",
-                     help="the experiment's p, q or T (default: the mode's)")
+                     help="modern only: the experiment's p, q or T")
     rep.add_argument("--budget", type=int, metavar="SEQUENCES",
                      help="stop a trial after this many training sequences")
     rep.add_argument("--seed", type=int, default=0,

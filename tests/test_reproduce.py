@@ -16,7 +16,8 @@ from lstm_course.tasks.sequences import one_hot
 
 def test_smoke_run_writes_the_results_with_their_provenance(tmp_path):
     out = tmp_path / "r" / "2a.json"
-    argv = ["reproduce", "2a", "--mode", "smoke", "--trials", "2",
+    argv = ["reproduce", "2a", "--configuration", "modern", "--mode",
+            "smoke", "--trials", "2",
             "--budget", "64", "--seed", "3", "--out", str(out)]
     assert cli.main(argv) == 0
     record = json.loads(out.read_text())
@@ -24,6 +25,7 @@ def test_smoke_run_writes_the_results_with_their_provenance(tmp_path):
     assert {"python", "keras", "backend", "numpy", "cpus"} <= \
         set(record["machine"])
     assert record["experiment"] == "2a" and record["mode"] == "smoke"
+    assert record["configuration"] == "modern"
     assert record["size_name"] == "p" and record["size"] == 5
     assert record["optimizer"] == "paper" and record["budget"] == 64
     assert record["learning_rate"] == EXPERIMENTS["2a"].learning_rate
@@ -149,10 +151,47 @@ def test_bad_arguments_say_what_is_expected(kwargs, message):
         reproduce(**kwargs)
 
 
-def test_cli_refuses_a_folder_as_out(tmp_path, capsys):
-    assert cli.main(["reproduce", "4", "--mode", "smoke", "--out",
-                     str(tmp_path)]) == 2
+@pytest.mark.parametrize("task, configuration", [("4", "modern"),
+                                                 ("4-T100", "paper")])
+def test_cli_refuses_a_folder_as_out(tmp_path, capsys, task, configuration):
+    assert cli.main(["reproduce", task, "--configuration", configuration,
+                     "--mode", "smoke", "--out", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_the_paper_configuration_is_the_default(tmp_path):
+    out = tmp_path / "row.json"
+    argv = ["reproduce", "2c-q50-p50", "--mode", "smoke", "--seed", "5",
+            "--out", str(out)]
+    assert cli.main(argv) == 0
+    record = json.loads(out.read_text())
+    assert record["command"] == "lstm-course " + " ".join(argv)
+    assert record["configuration"] == "paper" and record["weights"] == 364
+    assert record["row"] == "2c q=50 p=50" and record["budget"] == 50
+    assert [t["seed"] for t in record["trials"]] == [5, 6]
+    assert record["paper"]["sequences"] == 30_000
+    assert record["paper"]["trials"] == 20
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["reproduce", "2c"], "unknown row '2c'; --list-rows"),
+    (["reproduce", "6a", "--optimizer", "adam"], "--optimizer: only for "
+     "--configuration modern"),
+    (["reproduce", "6a", "--size", "10", "--model", "simple-rnn"],
+     "--model, --size: only for"),
+    (["reproduce"], "name a row"),
+    (["reproduce", "6a", "--mode", "smoke", "--trials", "0"],
+     "trials must be a positive integer"),
+])
+def test_the_cli_says_what_a_row_needs(argv, message, capsys):
+    assert cli.main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_list_rows(capsys):
+    assert cli.main(["reproduce", "--list-rows"]) == 0
+    lines = capsys.readouterr().out.strip().split("\n")
+    assert len(lines) == 30 and lines[-1].startswith("6b ")
 
 
 def test_committed_results_load_in_the_papers_order(tmp_path):

@@ -2,6 +2,10 @@
 command line can list them without importing a backend."""
 
 MODES = ("smoke", "class", "paper")
+CONFIGURATIONS = {"paper": "the paper's network (Table 10), online SGD at "
+                  "its learning rate, its stop rule",
+                  "modern": "our cells with a shortcut and biases, the "
+                  "paper's SGD or Adam"}
 MODELS = ("lstm1997", "simple-rnn")
 OPTIMIZERS = {"paper": "online SGD at the paper's learning rate, one "
               "sequence per update",
