@@ -191,3 +191,31 @@ def test_a_row_reports_what_it_ran(tmp_path):
                for t in result["trials"])
     assert result["percent_solved"] == 0 and result["mean_sequences"] is None
     assert result["trial_sequences_per_second"] > 0
+
+
+def test_a_frozen_test_ends_at_the_first_wrong_slice():
+    from lstm_course.reproduce.paper import all_right
+
+    row = ROWS["2c-q50-p50"]
+    network = NETWORKS["2c"]
+    weights = online.initial_weights(network, 50, [0, 1])
+    drawn = []
+
+    def fresh(k, first, n):
+        drawn.append((k, first, n))
+        return row.generate(np.random.default_rng([k, first]), n)
+
+    ok = all_right(row, network, weights, [0, 1], fresh, 10_000,
+                   slice_size=100)
+    assert ok.tolist() == [False, False]  # untrained: wrong at once
+    assert drawn == [(0, 0, 100), (1, 0, 100)]
+
+
+def test_a_row_logs_each_trials_learning_curve():
+    from lstm_course.reproduce import paper
+
+    result = train_row(ROWS["6a"], trials=2, budget=2 * paper.CURVE_EVERY)
+    for trial in result["trials"]:
+        seen = [point[0] for point in trial["curve"]]
+        assert seen == [paper.CURVE_EVERY, 2 * paper.CURVE_EVERY]
+        assert all(0 <= share <= 1 for _, share in trial["curve"])

@@ -40,6 +40,7 @@ from lstm_course.tasks.temporal_order import temporal_order
 #: The compiled trainer where JAX is installed (same numbers, tested).
 TRAINER = "jax" if online_jax.available() else "numpy"
 FINAL_TEST = 2_560
+CURVE_EVERY = 1_000  # a trial's learning curve: share right per so many
 STREAK_TEST = 10_000
 ADD_CELL_WINDOW = 500
 ADD_CELL_DROP = 0.1  # "stopped decreasing": less than 10% down per window
@@ -290,6 +291,24 @@ def test(row, network, weights, index, sets, slice_size=500) -> tuple:
     return tuple(np.concatenate(p, axis=1) for p in zip(*parts))
 
 
+def all_right(row, network, weights, index, generate_set, size,
+              slice_size=500) -> np.ndarray:
+    """bool per trial of ``index``: every one of ``size`` fresh sequences
+    right (drawn a slice at a time by ``generate_set(k, first, n)``); a
+    trial's test ends at its first wrong slice, so failing is cheap."""
+    index = np.asarray(index)
+    ok = np.ones(len(index), bool)
+    for first in range(0, size, slice_size):
+        live = index[ok]
+        if not len(live):
+            break
+        sets = {k: generate_set(k, first, min(slice_size, size - first))
+                for k in live}
+        right = test(row, network, weights, live, sets, slice_size)[0]
+        ok[ok] = right.all(axis=1)
+    return ok
+
+
 def _rows(batch: Sequences, first: int, last: int) -> Sequences:
     """Sequences ``first:last`` of ``batch``, cut to their longest."""
     lengths = batch.lengths[first:last]
@@ -323,6 +342,8 @@ def train_row(row: PaperRow, trials: int, seed: int = 0,
     next_streak_test = np.full(trials, 100)
     recent = stop_rules.Recent(trials)
     cell = _CellJoins(network, weights, seeds) if row.add_cell else None
+    curves: list[list] = [[] for _ in seeds]
+    right_since = np.zeros(trials)
     seen = 0
     # Every trial runs at every step (the compiled shapes stay the same);
     # a stopped trial's weights no longer change.
@@ -338,16 +359,23 @@ def train_row(row: PaperRow, trials: int, seed: int = 0,
         if cell:
             cell.update(weights, index, outputs, batch, seen)
         right, error, _ = _judge(row, outputs, batch)
+        right_since += right[:, 0]
+        if seen % CURVE_EVERY == 0:
+            for k in np.flatnonzero(active):
+                curves[k].append([seen, round(right_since[k] / CURVE_EVERY,
+                                              4)])
+            right_since[:] = 0
         if row.rule == "streak":
             streak.update(right[:, 0] & active)
-            due = active & (streak.streak >= next_streak_test)
-            for k in np.flatnonzero(due):
-                next_streak_test[k] *= 2
-                fresh = row.generate(np.random.default_rng(
-                    [seeds[k], 2, seen]), STREAK_TEST)
-                ok = test(row, network, weights, [k], {k: fresh})[0]
-                if ok.all():
-                    stopped[k], active[k] = seen, False
+            due = np.flatnonzero(active & (streak.streak
+                                           >= next_streak_test))
+            if len(due):
+                next_streak_test[due] *= 2
+                ok = all_right(
+                    row, network, weights, due,
+                    lambda k, first, n: row.generate(np.random.default_rng(
+                        [seeds[k], 2, seen, first]), n), STREAK_TEST)
+                stopped[due[ok]], active[due[ok]] = seen, False
             next_streak_test[active & (streak.streak == 0)] = 100
         elif row.rule == "recent":
             recent.update(right[:, 0], error[:, 0])
@@ -367,6 +395,8 @@ def train_row(row: PaperRow, trials: int, seed: int = 0,
             progress(seen, int(active.sum()))
     summary = _summary(row, network, weights, seeds, stopped, milestone,
                        seen, budget, time.perf_counter() - start)
+    for record, curve in zip(summary["trials"], curves):
+        record["curve"] = curve
     if cell:
         for record, joined in zip(summary["trials"], cell.joined):
             record["cell_added_after"] = int(joined) if joined >= 0 else None
