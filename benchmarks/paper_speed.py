@@ -14,7 +14,6 @@ row reports two stop points, the later one) over the measured rate.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path

@@ -211,29 +211,37 @@ ROWS = {row.slug: row for row in [
 def stack(batches: list[Sequences]) -> Sequences:
     """One batch per trial -> arrays with a leading trial axis, padded to
     the longest."""
+    first = batches[0]
     width = max(b.mask.shape[1] for b in batches)
+    shape = (len(batches), len(first.lengths), width)
 
-    def pad(array, fill):
-        extra = width - array.shape[1]
-        spec = [(0, 0), (0, extra)] + [(0, 0)] * (array.ndim - 2)
-        return np.pad(array, spec, constant_values=fill)
+    def filled(name, fill):
+        sample = getattr(first, name)
+        out = np.full(shape + sample.shape[2:], fill, sample.dtype)
+        for k, b in enumerate(batches):
+            part = getattr(b, name)
+            out[k, :, :part.shape[1]] = part
+        return out
 
-    fill = -1 if batches[0].symbols else 0
-    return Sequences(np.stack([pad(b.inputs, fill) for b in batches]),
-                     np.stack([pad(b.targets, 0) for b in batches]),
-                     np.stack([pad(b.mask, False) for b in batches]),
-                     np.stack([b.lengths for b in batches]),
-                     batches[0].symbols)
+    return Sequences(filled("inputs", -1 if first.symbols else 0),
+                     filled("targets", 0), filled("mask", False),
+                     np.stack([b.lengths for b in batches]), first.symbols)
 
 
 def _judge(row, outputs, batch):
     """right, squared error and absolute error at the end (against 3c's
-    noise-free target) per (trial, sequence) from stacked outputs."""
-    judged = [(row.right(outputs[k], one), end_squared_error(outputs[k], one),
-               _absolute_error(row, outputs[k], one))
-              for k, one in ((k, _trial(batch, k))
-                             for k in range(len(outputs)))]
-    return tuple(np.stack(part) for part in zip(*judged))
+    noise-free target) per (trial, sequence) from stacked outputs: the
+    trial and sequence axes are one batch to the criteria."""
+    trials, n = batch.mask.shape[:2]
+
+    def flat(array):
+        return array.reshape(trials * n, *array.shape[2:])
+
+    one = Sequences(*(flat(np.asarray(a)) for a in batch[:4]), batch.symbols)
+    outputs = flat(outputs)
+    return tuple(part.reshape(trials, n) for part in (
+        row.right(outputs, one), end_squared_error(outputs, one),
+        _absolute_error(row, outputs, one)))
 
 
 def _absolute_error(row, outputs, batch):
@@ -241,11 +249,6 @@ def _absolute_error(row, outputs, batch):
     target = noise_signal.clean_targets(batch)[:, None] \
         if row.network == "3c" else at_ends(batch.targets, batch.lengths)
     return np.abs(out - target).mean(-1)
-
-
-def _trial(batch: Sequences, k: int) -> Sequences:
-    return Sequences(batch.inputs[k], batch.targets[k], batch.mask[k],
-                     batch.lengths[k], batch.symbols)
 
 
 class _Stream:
@@ -261,7 +264,6 @@ class _Stream:
             self.batch, self.next = self.row.generate(self.rng, self.chunk), 0
         j = self.next
         self.next += 1
-        width = int(self.batch.lengths[j])
         return _rows(self.batch, j, j + 1)
 
 
