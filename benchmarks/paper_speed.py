@@ -76,6 +76,8 @@ def old_rate(slug, seconds) -> float | None:
     if name not in EXPERIMENTS:
         return None
     experiment = EXPERIMENTS[name]
+    if name == "2c" and f"q{row.size}-" not in slug:
+        return None  # the old trainer's 2c has as many distractors as q
     size = row.size if experiment.size_name != "T" else int(
         slug.split("T")[1].split("-")[0])
     rng = np.random.default_rng(0)
