@@ -6,14 +6,18 @@ time of every row of Tables 1-9 at the paper's trial counts.
 
     python benchmarks/paper_speed.py [--rows 2c-q1000-p1000 ...] [--seconds S]
 
-Writes ``benchmarks/results/paper_speed.json`` and ``.md``. The projection
-takes each row's paper trials x the paper's mean sequences (or, where a
-row reports two stop points, the later one) over the measured rate.
+Writes ``benchmarks/results/paper_speed.json`` and ``.md``; rows measured
+before and not named now are kept, each with the date and command of its
+run. The projection takes each row's paper trials x the paper's mean
+sequences (or, where a row reports two stop points, the later one) over the
+measured rate.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -108,9 +112,17 @@ def main(argv=None) -> int:
     from lstm_course.reproduce.online_jax import available
     from lstm_course.reproduce.paper import ROWS
 
+    path = OUT.with_suffix(".json")
     measured = {}
+    if path.exists():  # earlier runs' rows, each keeping its provenance
+        earlier = json.loads(path.read_text())
+        for slug, entry in earlier["rows"].items():
+            measured[slug] = {"date": earlier["date"],
+                              "command": earlier["command"], **entry}
     for slug in args.rows:
-        entry = {"trials": args.trials,
+        entry = {"date": time.strftime("%Y-%m-%d"),
+                 "command": shlex.join(["python", *sys.argv]),
+                 "trials": args.trials,
                  "numpy": round(new_rate(slug, args.trials, args.seconds,
                                          "numpy"), 1)}
         if available():
@@ -132,7 +144,8 @@ def main(argv=None) -> int:
             "hours": round(row.paper_trials * sequences / best / 3600, 2)
             if best else None}
     hours = [p["hours"] for p in projection.values() if p["hours"]]
-    write_results(OUT.with_suffix(".json"), rows=measured,
+    measured = {slug: measured[slug] for slug in ROWS if slug in measured}
+    write_results(path, rows=measured,
                   projection=projection,
                   projected_hours_measured_rows=round(sum(hours), 1))
     lines = ["| row | trials together | JAX | NumPy | Keras fit, batch 1 "

@@ -98,11 +98,9 @@ def pooled(records: list[dict]) -> dict:
 
 def table() -> str:
     from lstm_course.reproduce.paper import ROWS
+    from lstm_course.reproduce.results import load_paper_records
 
-    groups: dict[str, list[dict]] = {}
-    for path in sorted(RESULTS.glob("*.json")):
-        record = json.loads(path.read_text())
-        groups.setdefault(record["row"], []).append(record)
+    groups = load_paper_records(RESULTS)
     lines = [
         "Configuration: the paper's (network of Table 10, online plain "
         "gradient descent at its learning rate, its stop rule), "

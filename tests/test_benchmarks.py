@@ -70,3 +70,22 @@ def test_reproduce_table_is_the_committed_results():
     suite = benchmark_module("reproduce_1997")
     assert suite.table() == \
         (REPO / "benchmarks/results/reproduce_1997.md").read_text()
+
+
+def test_paper_configuration_table_is_the_committed_results():
+    """Rows run without rebuilding the table fail here."""
+    suite = benchmark_module("reproduce_1997_paper")
+    assert suite.table() == \
+        (REPO / "benchmarks/results/reproduce_1997_paper.md").read_text()
+
+
+def test_paper_records_come_in_the_order_of_the_papers_tables(tmp_path):
+    import json
+
+    from lstm_course.reproduce.results import load_paper_records
+
+    for name, row in (("b", "6a"), ("a", "2c q=50 p=50"), ("c", "6a")):
+        (tmp_path / f"{name}.json").write_text(json.dumps({"row": row}))
+    records = load_paper_records(tmp_path)
+    assert list(records) == ["2c q=50 p=50", "6a"]
+    assert len(records["6a"]) == 2

@@ -1,6 +1,8 @@
-"""The committed results of ``lstm-course reproduce`` runs: one JSON file
-per row of chapter 04's table, in the course repository's
-``benchmarks/results/reproduce_1997/``."""
+"""The committed results of ``lstm-course reproduce`` runs, in the course
+repository's ``benchmarks/results/``: the paper's configuration, one JSON
+file per row of its tables and first seed, in ``reproduce_1997_paper/``;
+the modern configuration, one per row of chapter 04's second table, in
+``reproduce_1997/``."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from lstm_course.reproduce.options import learning_rate_of
 
 RESULTS = Path(__file__).resolve().parents[2] / \
     "benchmarks/results/reproduce_1997"
+PAPER_RESULTS = RESULTS.with_name("reproduce_1997_paper")
 
 
 def learning_rate(record) -> float:
@@ -23,16 +26,35 @@ def learning_rate(record) -> float:
                             record["optimizer"])
 
 
+def _folder(folder, default) -> Path:
+    folder = default if folder is None else Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"no results folder at {folder}: the committed paper-mode "
+            f"results are in benchmarks/results/{default.name} of the course "
+            "repository; work in a clone of it, or pass folder=")
+    return folder
+
+
+def load_paper_records(folder=None) -> dict[str, list[dict]]:
+    """The paper-configuration records (default: the committed ones) by
+    row, in the order of the paper's tables; a row run with several first
+    seeds has several records."""
+    from lstm_course.reproduce.paper import ROWS
+
+    by_row: dict[str, list[dict]] = {}
+    for path in sorted(_folder(folder, PAPER_RESULTS).glob("*.json")):
+        record = json.loads(path.read_text())
+        by_row.setdefault(record["row"], []).append(record)
+    order = [row.key for row in ROWS.values()]
+    return {key: by_row[key] for key in order if key in by_row}
+
+
 def load_records(folder=None) -> list[dict]:
     """Every record in ``folder`` (default: the committed results), in the
     paper's order of experiments, then by size, mode, optimizer and
     learning rate."""
-    folder = RESULTS if folder is None else Path(folder)
-    if not folder.is_dir():
-        raise FileNotFoundError(
-            f"no results folder at {folder}: the committed paper-mode "
-            "results are in benchmarks/results/reproduce_1997 of the course "
-            "repository; work in a clone of it, or pass folder=")
+    folder = _folder(folder, RESULTS)
     records = [json.loads(path.read_text())
                for path in sorted(folder.glob("*.json"))]
     order = {name: k for k, name in enumerate(EXPERIMENTS)}
