@@ -130,3 +130,50 @@ def test_the_compiled_trainer_gives_the_same_numbers(row, size, symbols):
     for name in expected[1]:
         np.testing.assert_allclose(got[1][name], expected[1][name],
                                    atol=1e-10, err_msg=name)
+
+
+def test_without_gate_feedback_the_gradient_is_chapter_03s():
+    """With the weights from the gates' activations set to 0, the paper's
+    network is chapter 03's LSTM1997Cell; the trainer's gradient equals
+    Keras' gradient of that cell with the paper's truncation."""
+    import keras
+
+    from lstm_course.autodiff import variable_gradients
+    from lstm_course.cells import LSTM1997Cell
+
+    network = NETWORKS["4"]  # 2 blocks x 2 cells, biases on every unit
+    weights = online.initial_weights(network, None, [11])
+    rng = np.random.default_rng(11)
+    for name in weights:
+        weights[name] = rng.uniform(-1, 1, weights[name].shape)
+    cells = network.blocks * network.cells_per_block
+    weights["recurrent_kernel"][:, cells:] = 0.0  # no gate feedback
+    batch = random_batch(network, None, 1, n=3, steps=7, seed=12)
+    _, grads = online.run(network, weights, batch, learn=True)
+
+    blocks = network.blocks
+    gate = weights["gate_bias"][0]
+    bias = np.concatenate([gate[:blocks], weights["cell_bias"][0],
+                           gate[blocks:]])
+    inputs = keras.Input((None, 2))
+    cell = LSTM1997Cell(blocks, cells_per_block=network.cells_per_block)
+    hidden = keras.layers.RNN(cell, return_sequences=True)(inputs)
+    dense = keras.layers.Dense(1, activation="sigmoid")
+    model = keras.Model(inputs, dense(hidden))
+    model.set_weights([w.astype("float32") for w in (
+        weights["kernel"][0], weights["recurrent_kernel"][0][:cells], bias,
+        weights["output_kernel"][0], weights["output_bias"][0])])
+    x, targets, mask = (keras.ops.convert_to_tensor(np.asarray(a, "float32"))
+                        for a in (batch.inputs[0], batch.targets[0],
+                                  batch.mask[0]))
+    keras_grads = variable_gradients(
+        lambda: 0.5 * keras.ops.sum(keras.ops.square(targets - model(x))
+                                    * mask[..., None]),
+        model.trainable_weights)
+    gate_grad = grads["gate_bias"][0]
+    expected = [grads["kernel"][0], grads["recurrent_kernel"][0][:cells],
+                np.concatenate([gate_grad[:blocks], grads["cell_bias"][0],
+                                gate_grad[blocks:]]),
+                grads["output_kernel"][0], grads["output_bias"][0]]
+    for got, want in zip(keras_grads, expected):
+        np.testing.assert_allclose(got, want, rtol=2e-4, atol=2e-5)
