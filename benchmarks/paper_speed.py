@@ -32,13 +32,12 @@ DEFAULT_ROWS = ["2c-q1000-p1000", "2c-q50-p50", "4-T1000", "4-T100",
 
 def new_rate(slug, trials, seconds, implementation) -> float:
     """Trial-sequences per second of ``trials`` trials trained together."""
-    from lstm_course.reproduce import online, online_jax
-    from lstm_course.reproduce.networks import NETWORKS
+    from lstm_course.reproduce import baselines, online, online_jax, paper
     from lstm_course.reproduce.paper import ROWS, _Stream, stack
 
     row = ROWS[slug]
-    network = NETWORKS[row.network]
-    weights = online.initial_weights(network, row.size, range(trials))
+    network = paper.network_of(row)
+    weights = paper._initial_weights(network, row.size, range(trials))
     if row.generate is None:  # experiment 1: strings from its sets
         from lstm_course.reproduce.paper import _reber_batch
         from lstm_course.tasks import reber
@@ -56,7 +55,12 @@ def new_rate(slug, trials, seconds, implementation) -> float:
 
         def batch():
             return stack([s.take() for s in streams])
-    run = online_jax.run if implementation == "jax" else online.run
+    if isinstance(network, baselines.OneUnitNetwork):
+        if implementation == "jax":
+            return None  # the one-unit baseline has no compiled version
+        run = baselines.run
+    else:
+        run = online_jax.run if implementation == "jax" else online.run
     run(network, weights, batch(), learn=True)  # compile
     active = np.ones(trials, bool)
     done, start = 0, time.perf_counter()
@@ -125,9 +129,10 @@ def main(argv=None) -> int:
                  "trials": args.trials,
                  "numpy": round(new_rate(slug, args.trials, args.seconds,
                                          "numpy"), 1)}
-        if available():
-            entry["jax"] = round(new_rate(slug, args.trials, args.seconds,
-                                          "jax"), 1)
+        jax_rate = new_rate(slug, args.trials, args.seconds, "jax") \
+            if available() else None
+        if jax_rate:
+            entry["jax"] = round(jax_rate, 1)
         old = old_rate(slug, args.seconds)
         entry["keras_fit_batch_1"] = None if old is None else round(old, 2)
         best = max(entry.get("jax", 0), entry["numpy"])
@@ -139,6 +144,9 @@ def main(argv=None) -> int:
         rate = measured.get(slug, {})
         best = max(rate.get("jax", 0), rate.get("numpy", 0))
         sequences = row.paper_then or row.paper_sequences
+        if sequences is None:  # no trial of the paper's succeeded
+            projection[slug] = {"sequences": None, "hours": None}
+            continue
         projection[slug] = {
             "sequences": row.paper_trials * sequences,
             "hours": round(row.paper_trials * sequences / best / 3600, 2)
@@ -156,7 +164,7 @@ def main(argv=None) -> int:
             f"| {slug} | {entry['trials']} | {entry.get('jax', '-')} | "
             f"{entry['numpy']} | {entry['keras_fit_batch_1'] or '-'} | "
             f"{entry['speedup'] or '-'} | "
-            f"{projection[slug]['sequences']:,.0f} | "
+            f"{projection[slug]['sequences'] or '-':,} | "
             f"{projection[slug]['hours']} |")
     OUT.with_suffix(".md").write_text(
         "Trial-sequences per second (`python benchmarks/paper_speed.py`).\n\n"

@@ -153,6 +153,7 @@ def test_experiment_1_sets_are_256_and_disjoint():
 # --- the rows --------------------------------------------------------------------
 
 PAPER_W = {"1": {"4x1": 264, "3x2": 276}, "2a": 10_504, "2b": 10_504,
+           "2a one-unit": {4: 36, 10: 144, 100: 10_404},
            "2c": {50: 364, 100: 664, 200: 1_264, 500: 3_064, 1000: 6_064},
            "3a": 102, "3b": 102, "3c": 102, "4": 93, "5": 93, "6a": 156,
            "6b": 308}
@@ -160,19 +161,25 @@ PAPER_W = {"1": {"4x1": 264, "3x2": 276}, "2a": 10_504, "2b": 10_504,
 
 @pytest.mark.parametrize("slug", list(ROWS))
 def test_every_row_trains_the_network_with_the_papers_weight_count(slug):
+    from lstm_course.reproduce.paper import network_of
+
     row = ROWS[slug]
-    experiment = slug.split("-")[0]
+    experiment = row.network.split(" (")[0]
     paper = PAPER_W[experiment]
     if experiment == "1":
         paper = paper[slug.split("-")[1]]
-    elif experiment == "2c":
-        paper = paper[row.size]  # p, the distractors, sets the inputs
-    network = NETWORKS[row.network]
-    assert online.count_weights(network, row.size) == paper
+    elif experiment in ("2c", "2a one-unit"):
+        paper = paper[row.size]  # p sets the inputs
+    from lstm_course.reproduce.paper import _initial_weights
+
+    network = network_of(row)
+    weights = _initial_weights(network, row.size, [0])
+    assert sum(w[0].size for w in weights.values()) == paper
+    assert network.weights(row.size) == paper
 
 
-def test_thirty_rows_with_the_papers_numbers():
-    assert len(ROWS) == 30
+def test_every_row_of_the_papers_tables_with_its_numbers():
+    assert len(ROWS) == 35
     assert ROWS["2c-q1000-p50"].paper_sequences == 203_000
     assert ROWS["4-T1000"].paper_range == (370_000, 2_020_000)
     assert ROWS["1-3x2-lr0.5"].paper_range == (3_800, 24_100)
@@ -181,6 +188,9 @@ def test_thirty_rows_with_the_papers_numbers():
     assert (ROWS["5-T100"].stop, ROWS["5-T100"].then) == (("n_seq", 140),
                                                           ("n_seq", 13))
     assert {r.paper_trials for r in ROWS.values()} == {30, 18, 20, 10}
+    assert (ROWS["2a-RTRL-p4-lr1.0"].paper_success,
+            ROWS["2a-RTRL-p4-lr1.0"].paper_sequences) == (78, 1_043_000)
+    assert ROWS["2a-RTRL-p10-lr1.0"].paper_sequences is None
 
 
 def test_a_row_reports_what_it_ran(tmp_path):
@@ -219,3 +229,32 @@ def test_a_row_logs_each_trials_learning_curve():
         seen = [point[0] for point in trial["curve"]]
         assert seen == [paper.CURVE_EVERY, 2 * paper.CURVE_EVERY]
         assert all(0 <= share <= 1 for _, share in trial["curve"])
+
+
+def test_the_one_unit_baseline_follows_the_exact_gradient():
+    """Table 2's RTRL net: its forward-computed gradient equals finite
+    differences of its error (nothing is truncated)."""
+    from lstm_course.reproduce import baselines
+    from lstm_course.tasks import long_lag
+
+    network = baselines.OneUnitNetwork()
+    weights = baselines.initial_weights(network, 4, [3])
+    rng = np.random.default_rng(3)
+    weights = {k: rng.uniform(-1.5, 1.5, v.shape) for k, v in weights.items()}
+    one = long_lag.random_middle_long_lag(rng, 2, 4)
+    batch = Sequences(one.inputs[None], one.targets[None], one.mask[None],
+                      one.lengths[None], one.symbols)
+    _, grads = baselines.run(network, weights, batch, learn=True)
+
+    def error(w):
+        out, _ = baselines.run(network, w, batch)
+        return 0.5 * np.sum(batch.mask[..., None] * (out - batch.targets) ** 2)
+
+    for name, value in weights.items():
+        for index in list(np.ndindex(value.shape))[:8]:
+            up = {k: v.copy() for k, v in weights.items()}
+            down = {k: v.copy() for k, v in weights.items()}
+            up[name][index] += 1e-6
+            down[name][index] -= 1e-6
+            numeric = (error(up) - error(down)) / 2e-6
+            assert abs(numeric - grads[name][index]) < 1e-6, (name, index)

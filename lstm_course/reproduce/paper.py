@@ -31,7 +31,7 @@ from typing import Callable
 
 import numpy as np
 
-from lstm_course.reproduce import online, online_jax, stop_rules
+from lstm_course.reproduce import baselines, online, online_jax, stop_rules
 from lstm_course.reproduce.networks import NETWORKS
 from lstm_course.tasks import long_lag, marked_pairs, noise_signal, reber
 from lstm_course.tasks.sequences import Sequences, at_ends
@@ -59,13 +59,13 @@ class PaperRow:
 
     key: str
     table: int
-    network: str
+    network: str  # a key of NETWORKS, or ONE_UNIT (Table 2's baseline)
     size: int | None
     generate: Callable
     rule: str
     right: Callable
     learning_rate: float
-    paper_sequences: float
+    paper_sequences: float | None  # None: no trial succeeded in the paper
     paper_trials: int
     paper_success: float | None = None
     paper_range: tuple | None = None
@@ -142,6 +142,19 @@ def _reber_rows():
     return rows
 
 
+ONE_UNIT = "2a one-unit"
+
+
+def _one_unit(method, p, rate, success, mean):
+    # Table 2: the paper stopped RTRL and BPTT after 5 million sequences;
+    # with one weight change per sequence both follow the same gradient.
+    return PaperRow(f"2a {method} p={p} lr {rate}", 2, ONE_UNIT, p,
+                    partial(long_lag.noise_free_long_lag, p=p), "streak",
+                    every_step_below(0.25), rate, mean, 18, success,
+                    note="one self-recurrent unit; > 5,000,000 where the "
+                    "paper's mean is missing")
+
+
 def _2c(q, p, mean):
     return PaperRow(f"2c q={q} p={p}", 3, "2c", p,
                     partial(long_lag.distractor_long_lag, q=q, p=p), "streak",
@@ -160,6 +173,11 @@ def _noise(task, n_signal, length, st1_mean, st2_mean, allowed, bound,
 
 ROWS = {row.slug: row for row in [
     *_reber_rows(),
+    _one_unit("RTRL", 4, 1.0, 78, 1_043_000),
+    _one_unit("RTRL", 4, 4.0, 56, 892_000),
+    _one_unit("RTRL", 4, 10.0, 22, 254_000),
+    _one_unit("RTRL", 10, 1.0, 0, None),
+    _one_unit("RTRL-BPTT", 100, 1.0, 0, None),
     PaperRow("2a p=100", 2, "2a", 100,
              partial(long_lag.noise_free_long_lag, p=100), "streak",
              every_step_below(0.25), 1.0, 5_040, 18, 100, add_cell=True),
@@ -271,8 +289,21 @@ def _subset(weights, index):
     return {name: value[index] for name, value in weights.items()}
 
 
+def network_of(row: PaperRow):
+    return baselines.OneUnitNetwork() if row.network == ONE_UNIT \
+        else NETWORKS[row.network]
+
+
+def _initial_weights(network, size, seeds) -> dict:
+    if isinstance(network, baselines.OneUnitNetwork):
+        return baselines.initial_weights(network, size, seeds)
+    return online.initial_weights(network, size, seeds)
+
+
 def run(network, weights, batch, learn=False):
     """One step of all trials, compiled where JAX is installed."""
+    if isinstance(network, baselines.OneUnitNetwork):
+        return baselines.run(network, weights, batch, learn)
     if TRAINER == "jax":
         return online_jax.run(network, weights, batch, learn)
     return online.run(network, weights, batch, learn)
@@ -326,9 +357,9 @@ def train_row(row: PaperRow, trials: int, seed: int = 0,
     """Train ``trials`` networks of ``row`` at once until each meets the
     row's stop rule or has seen ``budget`` sequences."""
     start = time.perf_counter()
-    network = NETWORKS[row.network]
+    network = network_of(row)
     seeds = [seed + k for k in range(trials)]
-    weights = online.initial_weights(network, row.size, seeds)
+    weights = _initial_weights(network, row.size, seeds)
     active = np.ones(trials, bool)
     stopped = np.full(trials, -1)
     milestone = np.full(trials, -1)  # ST1 (3a, 3b) or n_seq 140 (5)
@@ -505,8 +536,9 @@ def _summary(row, network, weights, seeds, stopped, milestone, seen, budget,
     return {
         "row": row.key, "table": row.table, "configuration": "paper",
         "network": f"{network.describe()}, {row.network}",
-        "weights": online.count_weights(network, row.size),
-        "trainer": TRAINER,
+        "weights": sum(int(np.prod(w.shape[1:])) for w in weights.values()),
+        "trainer": "numpy" if isinstance(network, baselines.OneUnitNetwork)
+        else TRAINER,
         "learning_rate": row.learning_rate, "rule": row.rule,
         "budget": budget, "trials": trials,
         "percent_solved": round(100 * len(done) / len(trials), 1),
