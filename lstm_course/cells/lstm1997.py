@@ -40,6 +40,26 @@ CELL_INPUTS = ("paper", "logistic")
 CELL_OUTPUTS = ("paper", "identity")
 
 
+def check_settings(blocks, cells_per_block, weight_range, **choices):
+    """Refuse a block layout, weight range or choice (``name=(value,
+    allowed)``) that a 1997 cell cannot have, saying what is expected."""
+    for name, value in (("blocks", blocks),
+                        ("cells_per_block", cells_per_block)):
+        if isinstance(value, bool) or not isinstance(
+                value, (int, np.integer)) or value <= 0:
+            raise ValueError(f"{name} must be a positive integer, got "
+                             f"{value!r}")
+    if isinstance(weight_range, bool) or not isinstance(
+            weight_range, (int, float)) or not 0 < weight_range < np.inf:
+        raise ValueError(f"weight_range must be a number > 0, got "
+                         f"{weight_range!r}")
+    for name, (value, allowed) in choices.items():
+        if value not in allowed:
+            raise ValueError(f"{name} must be one of "
+                             f"{', '.join(map(repr, allowed))}, got "
+                             f"{value!r}")
+
+
 @keras.saving.register_keras_serializable(package="lstm_course")
 class LSTM1997Cell(keras.layers.Layer):
     r"""The 1997 LSTM: memory cell blocks with input and output gates, the
@@ -111,23 +131,9 @@ class LSTM1997Cell(keras.layers.Layer):
                  output_gate_bias=None, kernel_initializer=None,
                  recurrent_initializer=None, cell_input="paper",
                  cell_output="paper", **kwargs):
-        for name, value in (("blocks", blocks),
-                            ("cells_per_block", cells_per_block)):
-            if isinstance(value, bool) or not isinstance(
-                    value, (int, np.integer)) or value <= 0:
-                raise ValueError(f"{name} must be a positive integer, got "
-                                 f"{value!r}")
-        if isinstance(weight_range, bool) or not isinstance(
-                weight_range, (int, float)) or not 0 < weight_range < np.inf:
-            raise ValueError(f"weight_range must be a number > 0, got "
-                             f"{weight_range!r}")
-        for name, value, choices in (
-                ("cell_input", cell_input, CELL_INPUTS),
-                ("cell_output", cell_output, CELL_OUTPUTS)):
-            if value not in choices:
-                raise ValueError(f"{name} must be one of "
-                                 f"{', '.join(map(repr, choices))}, got "
-                                 f"{value!r}")
+        check_settings(blocks, cells_per_block, weight_range,
+                       cell_input=(cell_input, CELL_INPUTS),
+                       cell_output=(cell_output, CELL_OUTPUTS))
         super().__init__(**kwargs)
         self.cell_input = cell_input
         self.cell_output = cell_output

@@ -9,7 +9,7 @@ import numpy as np
 from keras import ops
 
 from lstm_course.cells.lstm1997 import (CELL_INPUTS, CELL_OUTPUTS,
-                                        _per_block)
+                                        _per_block, check_settings)
 
 CONNECTIVITY = ("full", "layered")
 BIASES = ("none", "gates", "hidden")
@@ -73,25 +73,11 @@ class LSTM1997PaperCell(keras.layers.Layer):
                  weight_range=0.1, input_gate_bias=None,
                  output_gate_bias=None, cell_input="paper",
                  cell_output="paper", **kwargs):
-        for name, value in (("blocks", blocks),
-                            ("cells_per_block", cells_per_block)):
-            if isinstance(value, bool) or not isinstance(
-                    value, (int, np.integer)) or value <= 0:
-                raise ValueError(f"{name} must be a positive integer, got "
-                                 f"{value!r}")
-        if isinstance(weight_range, bool) or not isinstance(
-                weight_range, (int, float)) or not 0 < weight_range < np.inf:
-            raise ValueError(f"weight_range must be a number > 0, got "
-                             f"{weight_range!r}")
-        for name, value, choices in (
-                ("connectivity", connectivity, CONNECTIVITY),
-                ("biases", biases, BIASES),
-                ("cell_input", cell_input, CELL_INPUTS),
-                ("cell_output", cell_output, CELL_OUTPUTS)):
-            if value not in choices:
-                raise ValueError(f"{name} must be one of "
-                                 f"{', '.join(map(repr, choices))}, got "
-                                 f"{value!r}")
+        check_settings(blocks, cells_per_block, weight_range,
+                       connectivity=(connectivity, CONNECTIVITY),
+                       biases=(biases, BIASES),
+                       cell_input=(cell_input, CELL_INPUTS),
+                       cell_output=(cell_output, CELL_OUTPUTS))
         if biases == "none" and (input_gate_bias is not None
                                  or output_gate_bias is not None):
             raise ValueError("gate biases were given for a layer without "
