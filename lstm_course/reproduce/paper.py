@@ -1,7 +1,8 @@
 """The 1997 experiments in the paper's configuration: every LSTM row of its
-Tables 1-9 with the paper's network (Table 10), online plain gradient
-descent at its learning rate, its stop rule and its test, trained K trials
-at a time (:mod:`lstm_course.reproduce.online`).
+Tables 1-9 with the paper's network (Table 10), and Table 2's one-unit
+baseline, trained by online plain gradient descent at the paper's learning
+rate until its stop rule holds, K trials at a time
+(:mod:`lstm_course.reproduce.online`).
 
 Our readings where the paper leaves room, each said once here:
 
@@ -52,9 +53,9 @@ class PaperRow:
 
     ``generate(rng, n)`` draws ``n`` sequences at the row's size;
     ``rule`` is the stop rule ("streak", "test", "recent" or "sets");
-    ``right(outputs, batch)`` judges sequences (bool per sequence) and
-    ``error(outputs, batch)`` gives each one's error for ST3 and the
-    final test's mean squared error.
+    ``right(outputs, batch)`` judges sequences (bool per sequence); a
+    sequence's error, for ST3 and the final test, is its squared error at
+    the end (:func:`end_squared_error`).
     """
 
     key: str
