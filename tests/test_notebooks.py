@@ -97,3 +97,13 @@ def test_chapter_04_shows_the_committed_reproduction_table():
                           4).cells
     assert any(c.cell_type == "markdown" and table.strip() in c.source
                for c in cells)
+
+
+def test_chapter_04_shows_the_committed_paper_configuration_table():
+    """Section 8 copies benchmarks/results/reproduce_1997_paper.md; rows
+    run later must be copied in too."""
+    table = (REPO / "benchmarks/results/reproduce_1997_paper.md").read_text()
+    cells = nbformat.read(REPO / "solutions/04_experiments1997.ipynb",
+                          4).cells
+    assert any(c.cell_type == "markdown" and table.strip() in c.source
+               for c in cells)
