@@ -75,6 +75,34 @@ def to_keras(network: PaperNetwork, size, weights: dict, trial: int,
     return model
 
 
+def hidden_bias(weights: dict, blocks: int, cells: int):
+    """(K, U): every hidden unit's bias in U's order ``[input gates |
+    cells | output gates]`` (0 for cells without one); None without
+    biases."""
+    if "gate_bias" not in weights:
+        return None
+    gate = weights["gate_bias"]
+    cell = weights.get("cell_bias", np.zeros((len(gate), cells)))
+    return np.concatenate([gate[:, :blocks], cell, gate[:, blocks:]], 1)
+
+
+def named_hidden_gradient(d_x, d_r, weights: dict, blocks: int,
+                          cells: int) -> dict:
+    """The gradients of the hidden units' weights by name, from the table
+    of sources x U: ``d_x`` for the inputs, ``d_r`` for the recurrent
+    activations with the bias input 1 last."""
+    grads = {"kernel": d_x}
+    if "recurrent_kernel" in weights:
+        grads["recurrent_kernel"] = d_r[:, :-1]
+    if "gate_bias" in weights:
+        last = d_r[:, -1]
+        grads["gate_bias"] = np.concatenate([last[:, :blocks],
+                                             last[:, blocks + cells:]], 1)
+        if "cell_bias" in weights:
+            grads["cell_bias"] = last[:, blocks:blocks + cells]
+    return grads
+
+
 def sigmoid(x):
     """f(x) = 1 / (1 + e^-x), as 1/2 + tanh(x/2)/2: no overflow, few ops."""
     return 0.5 + 0.5 * np.tanh(0.5 * x)
@@ -149,11 +177,7 @@ def run(network: PaperNetwork, weights: dict, batch: Sequences,
     gated = network.output_gates
     full = network.connectivity == "full"
     trials, n, steps = batch.mask.shape
-    bias = None
-    if "gate_bias" in weights:
-        cell_bias = weights.get("cell_bias", np.zeros((trials, c)))
-        gb = weights["gate_bias"]
-        bias = np.concatenate([gb[:, :blocks], cell_bias, gb[:, blocks:]], 1)
+    bias = hidden_bias(weights, blocks, c)
     y_c = np.zeros((trials, n, c))
     y_g = np.zeros((trials, n, blocks * (2 if gated else 1)))
     s = np.zeros((trials, n, c))
@@ -239,15 +263,7 @@ def run(network: PaperNetwork, weights: dict, batch: Sequences,
                 target[:, :, cols] += part
     if not learn:
         return outputs, None
-    grads["kernel"] = d_x
-    if full:
-        grads["recurrent_kernel"] = d_r[:, :-1]
-    if "gate_bias" in grads:
-        last = d_r[:, -1]
-        grads["gate_bias"] = np.concatenate([last[:, :blocks],
-                                             last[:, blocks + c:]], axis=1)
-        if "cell_bias" in grads:
-            grads["cell_bias"] = last[:, blocks:blocks + c]
+    grads.update(named_hidden_gradient(d_x, d_r, weights, blocks, c))
     return outputs, grads
 
 

@@ -16,6 +16,7 @@ import functools
 
 import numpy as np
 
+from lstm_course.reproduce.online import hidden_bias, named_hidden_gradient
 from lstm_course.tasks.sequences import Sequences
 
 BUCKET = 64
@@ -207,11 +208,7 @@ def run(network, weights: dict, batch: Sequences, learn: bool = False):
     if full:
         jweights["recurrent_kernel"] = weights["recurrent_kernel"]
     if "gate_bias" in weights:
-        trials = weights["gate_bias"].shape[0]
-        gb = weights["gate_bias"]
-        jweights["bias"] = np.concatenate(
-            [gb[:, :blocks], weights.get("cell_bias", np.zeros((trials, c))),
-             gb[:, blocks:]], axis=1)
+        jweights["bias"] = hidden_bias(weights, blocks, c)
     if "output_bias" in weights:
         jweights["output_bias"] = weights["output_bias"]
     inputs, targets, mask, steps = _padded(batch)
@@ -219,19 +216,11 @@ def run(network, weights: dict, batch: Sequences, learn: bool = False):
     outputs = np.asarray(outputs)[:, :, :steps]
     if not learn:
         return outputs, None
-    recurrent = np.asarray(raw["r"])  # [recurrent sources, bias] x U
     cells_out = np.asarray(raw["cells_out"])
-    grads = {"kernel": np.asarray(raw["x"]), "output_kernel": cells_out
-             if full else np.concatenate([np.asarray(raw["inputs_out"]),
-                                          cells_out], axis=1)}
-    if full:
-        grads["recurrent_kernel"] = recurrent[:, :-1]
-    if "gate_bias" in weights:
-        bias = recurrent[:, -1]
-        grads["gate_bias"] = np.concatenate([bias[:, :blocks],
-                                             bias[:, blocks + c:]], axis=1)
-        if "cell_bias" in weights:
-            grads["cell_bias"] = bias[:, blocks:blocks + c]
+    grads = named_hidden_gradient(np.asarray(raw["x"]), np.asarray(raw["r"]),
+                                  weights, blocks, c)
+    grads["output_kernel"] = cells_out if full else np.concatenate(
+        [np.asarray(raw["inputs_out"]), cells_out], axis=1)
     if "output_bias" in weights:
         grads["output_bias"] = np.asarray(raw["output_bias"])
     return outputs, grads
