@@ -24,8 +24,10 @@ def print_rows() -> int:
     from lstm_course.reproduce.paper import ROWS
 
     for slug, row in ROWS.items():
-        print(f"{slug:16} Table {row.table}: {row.paper_trials} trials, "
-              f"paper's mean {row.paper_sequences:,.0f} sequences")
+        mean = "no trial succeeded" if row.paper_sequences is None else \
+            f"mean {row.paper_sequences:,.0f} sequences"
+        print(f"{slug:20} Table {row.table}: {row.paper_trials} trials, "
+              f"the paper's {mean}")
     return 0
 
 
