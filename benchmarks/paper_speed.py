@@ -104,6 +104,10 @@ def old_rate(slug, seconds) -> float | None:
     return done / (time.perf_counter() - start)
 
 
+def _count(value) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", nargs="+", default=DEFAULT_ROWS)
@@ -164,7 +168,7 @@ def main(argv=None) -> int:
             f"| {slug} | {entry['trials']} | {entry.get('jax', '-')} | "
             f"{entry['numpy']} | {entry['keras_fit_batch_1'] or '-'} | "
             f"{entry['speedup'] or '-'} | "
-            f"{projection[slug]['sequences'] or '-':,} | "
+            f"{_count(projection[slug]['sequences'])} | "
             f"{projection[slug]['hours']} |")
     OUT.with_suffix(".md").write_text(
         "Trial-sequences per second (`python benchmarks/paper_speed.py`).\n\n"
