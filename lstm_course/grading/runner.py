@@ -11,6 +11,7 @@ itself: the worker's process group (and with it the sandbox).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -132,8 +133,11 @@ def _stop(process) -> None:
 
 def _run_worker(pending, inputs, results, sandbox, timeout, memory_mb):
     by_id = {e.id: e for e, _, _ in pending}
-    with tempfile.TemporaryDirectory(prefix="lstm-course-grade-") as scratch:
-        os.chmod(scratch, 0o700)
+    # Bubblewrap gives the worker a scratch folder of its own; only the
+    # weaker mode needs one made here.
+    folder = contextlib.nullcontext() if sandbox.isolated else \
+        tempfile.TemporaryDirectory(prefix="lstm-course-grade-")
+    with folder as scratch:
         job = job_frame(pending, inputs, sandbox.scratch(scratch), timeout,
                         memory_mb)
         process = _start(sandbox, job, scratch)
