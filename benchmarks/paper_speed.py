@@ -55,9 +55,9 @@ def new_rate(slug, trials, seconds, implementation) -> float:
 
         def batch():
             return stack([s.take() for s in streams])
-    if isinstance(network, baselines.OneUnitNetwork):
+    if isinstance(network, baselines.BASELINES):
         if implementation == "jax":
-            return None  # the one-unit baseline has no compiled version
+            return None  # the baselines have no compiled version
         run = baselines.run
     else:
         run = online_jax.run if implementation == "jax" else online.run

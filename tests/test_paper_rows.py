@@ -154,6 +154,9 @@ def test_experiment_1_sets_are_256_and_disjoint():
 
 PAPER_W = {"1": {"4x1": 264, "3x2": 276}, "2a": 10_504, "2b": 10_504,
            "2a one-unit": {4: 36, 10: 144, 100: 10_404},
+           # Table 1 estimates the Elman net at ~435: ours carries the 15 + 7
+           # biases of its hidden and output units on top.
+           "1 Elman": 435 + 15 + 7,
            "2c": {50: 364, 100: 664, 200: 1_264, 500: 3_064, 1000: 6_064},
            "3a": 102, "3b": 102, "3c": 102, "4": 93, "5": 93, "6a": 156,
            "6b": 308}
@@ -179,7 +182,7 @@ def test_every_row_trains_the_network_with_the_papers_weight_count(slug):
 
 
 def test_every_row_of_the_papers_tables_with_its_numbers():
-    assert len(ROWS) == 35
+    assert len(ROWS) == 37
     assert ROWS["2c-q1000-p50"].paper_sequences == 203_000
     assert ROWS["4-T1000"].paper_range == (370_000, 2_020_000)
     assert ROWS["1-3x2-lr0.5"].paper_range == (3_800, 24_100)
@@ -229,6 +232,52 @@ def test_a_row_logs_each_trials_learning_curve():
         seen = [point[0] for point in trial["curve"]]
         assert seen == [paper.CURVE_EVERY, 2 * paper.CURVE_EVERY]
         assert all(0 <= share <= 1 for _, share in trial["curve"])
+
+
+def test_the_elman_baseline_follows_elmans_one_step_gradient():
+    """Table 1's Elman net: its gradient equals finite differences of the
+    error with every step's context held at its forward value (Elman's
+    procedure: the context is an input, nothing goes back in time)."""
+    from lstm_course.reproduce import baselines
+    from lstm_course.reproduce.paper import _reber_batch
+
+    network = baselines.ElmanNetwork(hidden=4)
+    rng = np.random.default_rng(5)
+    weights = {k: rng.uniform(-1.0, 1.0, (1, *shape))
+               for k, shape in network.shapes().items()}
+    one = _reber_batch(reber.embedded_reber_sets(rng, 2)[0])
+    batch = Sequences(one.inputs[None], one.targets[None], one.mask[None],
+                      one.lengths[None], one.symbols)
+    _, grads = baselines.run(network, weights, batch, learn=True)
+    x = np.eye(7)[np.maximum(one.inputs, 0)] * (one.inputs >= 0)[..., None]
+
+    def sig(z):
+        return 1 / (1 + np.exp(-z))
+
+    contexts, h = [], np.zeros((len(one.lengths), 4))
+    for t in range(x.shape[1]):  # the forward pass's contexts
+        contexts.append(h)
+        h = sig(x[:, t] @ weights["w_x"][0] + h @ weights["w_c"][0]
+                + weights["b_h"][0])
+
+    def error(w):
+        total = 0.0
+        for t, context in enumerate(contexts):
+            h = sig(x[:, t] @ w["w_x"][0] + context @ w["w_c"][0]
+                    + w["b_h"][0])
+            y = sig(h @ w["v"][0] + w["b_y"][0])
+            total += 0.5 * np.sum(one.mask[:, t, None]
+                                  * (y - one.targets[:, t]) ** 2)
+        return total
+
+    for name, value in weights.items():
+        for index in list(np.ndindex(value.shape))[:10]:
+            up = {k: v.copy() for k, v in weights.items()}
+            down = {k: v.copy() for k, v in weights.items()}
+            up[name][index] += 1e-6
+            down[name][index] -= 1e-6
+            numeric = (error(up) - error(down)) / 2e-6
+            assert abs(numeric - grads[name][index]) < 1e-7, (name, index)
 
 
 def test_the_one_unit_baseline_follows_the_exact_gradient():

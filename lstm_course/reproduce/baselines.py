@@ -1,4 +1,6 @@
-r"""The paper's baseline for experiment 2a (its Table 2): a net of one
+r"""The paper's baselines that fit a laptop, K trials at once.
+
+**Table 2 (experiment 2a)**: a net of one
 self-recurrent hidden unit and p + 1 non-recurrent output units, each layer
 connected to all layers below it, every unit logistic, no biases, trained
 by the exact gradient, computed forward (RTRL), K trials at once:
@@ -15,6 +17,22 @@ by the exact gradient, computed forward (RTRL), K trials at once:
 gradient is also BPTT's: the paper's "RTRL" and "BPTT" rows train the same
 way here. Weights: 36 at p = 4, 144 at p = 10, 10,404 at p = 100, the
 paper's counts.
+
+**Table 1 (experiment 1)**: an Elman net trained by Elman's procedure (the
+paper quotes Cleeremans et al. 1989: 15 hidden units, about 435 weights,
+no trial solved after more than 200,000 strings). The context units hold
+the hidden layer's previous activations and count as plain inputs: the
+gradient goes back one step only,
+
+.. math::
+
+    h(t) = f(W_x x(t) + W_c h(t-1) + b_h), \quad
+    y(t) = f(V h(t) + b_y), \qquad
+    \frac{\partial E(t)}{\partial W_c} = e_h(t)\, h(t-1)^\top
+
+with every unit logistic and biased: 7 x 15 + 15 x 15 + 15 x 7 + 15 + 7 =
+457 weights (the paper's estimate, 435, is this count without the biases;
+Elman nets carry them).
 """
 
 from __future__ import annotations
@@ -51,7 +69,38 @@ class OneUnitNetwork:
         return {"w_x": (d,), "w_h": (1,), "v_x": (d, d), "v_h": (1, d)}
 
 
-def initial_weights(network: OneUnitNetwork, size, seeds) -> dict:
+@dataclass(frozen=True)
+class ElmanNetwork:
+    """Table 1's Elman net: 7 symbols in and out, ``hidden`` context-fed
+    units."""
+
+    name: str = "1 Elman"
+    hidden: int = 15
+    symbols: int = 7
+    weight_range: float = 0.2
+
+    def inputs(self, size=None):
+        return self.symbols
+
+    def outputs(self, size=None):
+        return self.symbols
+
+    def weights(self, size=None):
+        return sum(int(np.prod(s)) for s in self.shapes(size).values())
+
+    def describe(self) -> str:
+        return f"Elman, {self.hidden} hidden units with context"
+
+    def shapes(self, size=None) -> dict:
+        d, u = self.symbols, self.hidden
+        return {"w_x": (d, u), "w_c": (u, u), "b_h": (u,),
+                "v": (u, d), "b_y": (d,)}
+
+
+BASELINES = (OneUnitNetwork, ElmanNetwork)
+
+
+def initial_weights(network, size, seeds) -> dict:
     trials = []
     for seed in seeds:
         rng = np.random.default_rng([int(seed), 1997])
@@ -73,6 +122,13 @@ def _dense(batch: Sequences, t: int) -> np.ndarray:
 
 
 def run(network, weights: dict, batch: Sequences, learn: bool = False):
+    """Either baseline's outputs and, with ``learn``, its gradient."""
+    if isinstance(network, ElmanNetwork):
+        return _run_elman(weights, batch, learn)
+    return _run_one_unit(weights, batch, learn)
+
+
+def _run_one_unit(weights: dict, batch: Sequences, learn: bool):
     """Outputs ``(K, n, T, p + 1)`` and, with ``learn``, dE/dw summed over
     each trial's sequences (E = 1/2 sum of squared errors at the steps
     with targets), as :func:`lstm_course.reproduce.online.run`."""
@@ -103,4 +159,32 @@ def run(network, weights: dict, batch: Sequences, learn: bool = False):
         e_h = np.einsum("kno,kio->kni", delta, v_h)
         grads["w_x"] += np.einsum("kni,knd->kd", e_h, p_x)
         grads["w_h"] += np.einsum("kni,kni->ki", e_h, p_h)
+    return outputs, grads if learn else None
+
+
+def _run_elman(weights: dict, batch: Sequences, learn: bool):
+    """Outputs ``(K, n, T, 7)`` and, with ``learn``, Elman's one-step
+    gradient of E (1/2 the squared errors at the steps with targets)
+    summed over each trial's sequences."""
+    trials, n, steps = batch.mask.shape
+    h = np.zeros((trials, n, weights["w_c"].shape[1]))
+    outputs = np.zeros(batch.targets.shape)
+    grads = {name: np.zeros_like(value) for name, value in weights.items()}
+    for t in range(steps):
+        x = _dense(batch, t)
+        context = h
+        h = sigmoid(x @ weights["w_x"] + context @ weights["w_c"]
+                    + weights["b_h"][:, None])
+        y = sigmoid(h @ weights["v"] + weights["b_y"][:, None])
+        outputs[:, :, t] = y
+        if not learn:
+            continue
+        delta = (y - batch.targets[:, :, t]) * y * (1 - y) \
+            * batch.mask[:, :, t, None]
+        grads["v"] += np.einsum("knu,kno->kuo", h, delta)
+        grads["b_y"] += delta.sum(1)
+        e_h = np.einsum("kno,kuo->knu", delta, weights["v"]) * h * (1 - h)
+        grads["w_x"] += np.einsum("knd,knu->kdu", x, e_h)
+        grads["w_c"] += np.einsum("knv,knu->kvu", context, e_h)
+        grads["b_h"] += e_h.sum(1)
     return outputs, grads if learn else None

@@ -60,7 +60,7 @@ class PaperRow:
 
     key: str
     table: int
-    network: str  # a key of NETWORKS, or ONE_UNIT (Table 2's baseline)
+    network: str  # a key of NETWORKS, ONE_UNIT or ELMAN (the baselines)
     size: int | None
     generate: Callable
     rule: str
@@ -144,6 +144,16 @@ def _reber_rows():
 
 
 ONE_UNIT = "2a one-unit"
+ELMAN = "1 Elman"
+
+
+def _elman(rate):
+    # The paper quotes Cleeremans et al. (1989) without a learning rate:
+    # the LSTM rows' rates, on the same fixed sets and criterion.
+    return PaperRow(f"1 Elman lr {rate}", 1, ELMAN, None, None, "sets",
+                    reber_right, rate, None, 30, 0,
+                    note="Elman's procedure (one-step gradient); "
+                    "> 200,000 in the paper (Cleeremans et al. 1989)")
 
 
 def _one_unit(method, p, rate, success, mean):
@@ -174,6 +184,8 @@ def _noise(task, n_signal, length, st1_mean, st2_mean, allowed, bound,
 
 ROWS = {row.slug: row for row in [
     *_reber_rows(),
+    _elman(0.1),
+    _elman(0.5),
     _one_unit("RTRL", 4, 1.0, 78, 1_043_000),
     _one_unit("RTRL", 4, 4.0, 56, 892_000),
     _one_unit("RTRL", 4, 10.0, 22, 254_000),
@@ -291,19 +303,22 @@ def _subset(weights, index):
 
 
 def network_of(row: PaperRow):
-    return baselines.OneUnitNetwork() if row.network == ONE_UNIT \
-        else NETWORKS[row.network]
+    if row.network == ONE_UNIT:
+        return baselines.OneUnitNetwork()
+    if row.network == ELMAN:
+        return baselines.ElmanNetwork()
+    return NETWORKS[row.network]
 
 
 def _initial_weights(network, size, seeds) -> dict:
-    if isinstance(network, baselines.OneUnitNetwork):
+    if isinstance(network, baselines.BASELINES):
         return baselines.initial_weights(network, size, seeds)
     return online.initial_weights(network, size, seeds)
 
 
 def run(network, weights, batch, learn=False):
     """One step of all trials, compiled where JAX is installed."""
-    if isinstance(network, baselines.OneUnitNetwork):
+    if isinstance(network, baselines.BASELINES):
         return baselines.run(network, weights, batch, learn)
     if TRAINER == "jax":
         return online_jax.run(network, weights, batch, learn)
@@ -538,7 +553,7 @@ def _summary(row, network, weights, seeds, stopped, milestone, seen, budget,
         "row": row.key, "table": row.table, "configuration": "paper",
         "network": f"{network.describe()}, {row.network}",
         "weights": sum(int(np.prod(w.shape[1:])) for w in weights.values()),
-        "trainer": "numpy" if isinstance(network, baselines.OneUnitNetwork)
+        "trainer": "numpy" if isinstance(network, baselines.BASELINES)
         else TRAINER,
         "learning_rate": row.learning_rate, "rule": row.rule,
         "budget": budget, "trials": trials,
