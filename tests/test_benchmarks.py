@@ -3,8 +3,11 @@ cell_speed result, and the summary page reports what it was given."""
 
 import importlib.util
 import json
+import os
 import shutil
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -89,3 +92,46 @@ def test_paper_records_come_in_the_order_of_the_papers_tables(tmp_path):
     records = load_paper_records(tmp_path)
     assert list(records) == ["2c q=50 p=50", "6a"]
     assert len(records["6a"]) == 2
+
+
+def test_paper_suite_cuts_rows_into_jobs_of_consecutive_seeds():
+    from types import SimpleNamespace
+
+    suite = benchmark_module("reproduce_1997_paper")
+    args = SimpleNamespace(trials=None, seed=0, chunks=3)
+    assert suite.jobs_of(["6a", "6b"], args) == [
+        ("6a", 0, 7), ("6a", 7, 7), ("6a", 14, 6),
+        ("6b", 0, 4), ("6b", 4, 3), ("6b", 7, 3)]
+    args = SimpleNamespace(trials=2, seed=5, chunks=4)
+    assert suite.jobs_of(["6a"], args) == [("6a", 5, 1), ("6a", 6, 1)]
+
+
+def test_paper_suite_on_a_local_ray_instance_gives_what_one_process_gives(
+        tmp_path, monkeypatch):
+    """Jobs run as Ray tasks write one JSON each, and a trial's numbers
+    depend on its seed only: the same as one process training them."""
+    if os.environ.get("CI"):
+        import ray  # noqa: F401  (CI installs the test extra, Ray included)
+    else:
+        pytest.importorskip("ray")
+    import json
+
+    suite = benchmark_module("reproduce_1997_paper")
+    monkeypatch.setattr(suite, "RESULTS", tmp_path / "results")
+    monkeypatch.setattr(suite, "TABLE", tmp_path / "table.md")
+    slug = "2a-RTRL-p4-lr10.0"  # NumPy only: nothing to compile per task
+    assert suite.main(["--rows", slug, "--trials", "3", "--budget", "300",
+                       "--chunks", "2", "--ray", "local"]) == 0
+    written = sorted(p.name for p in (tmp_path / "results").iterdir())
+    assert written == [f"{slug}_seed0.json", f"{slug}_seed2.json"]
+    for seed, trials in ((0, 2), (2, 1)):
+        record = json.loads(
+            (tmp_path / "results" / f"{slug}_seed{seed}.json").read_text())
+        alone = suite.job_record(slug, seed, trials, 300)
+        assert record["machine"] and record["seed"] == seed
+        assert [t["seed"] for t in record["trials"]] == \
+            list(range(seed, seed + trials))
+        assert record["trials"] == alone["trials"]
+    table = (tmp_path / "table.md").read_text()
+    assert "| 2 | 2a RTRL p=4 lr 10.0 | 36 | 18 | 22 | 254,000 | 3 | 0 |" \
+        in table
