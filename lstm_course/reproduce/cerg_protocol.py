@@ -1,0 +1,83 @@
+"""Gers, Schmidhuber & Cummins (2000)'s protocol on the continual embedded
+Reber grammar, one trial's part of it as a small state machine.
+
+- A prediction is **right** when every output's squared error against the
+  possible next symbols (1 for each, 0 for the rest) is below 0.49.
+- A **training stream** of embedded Reber strings, without resets, runs
+  until the first wrong prediction (or ``stream_symbols``, 10^6); the
+  weights change after every symbol.
+- After each training stream the frozen net is **tested** on
+  ``test_streams`` (10) fresh streams, each until its first wrong
+  prediction or ``test_symbols`` (100,000) symbols.
+- The net is **perfect** once a test gets every symbol of all its streams
+  right: 10 x 100,000 = 10^6 successive right predictions. Training ends
+  there, or after ``max_streams`` (30,000) training streams.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+TOLERANCE = 0.49
+
+
+def right(outputs, targets) -> np.ndarray:
+    """(K,) bool: every output's squared error below 0.49."""
+    error = (np.asarray(outputs) - np.asarray(targets)) ** 2
+    return np.all(error < TOLERANCE, axis=-1)
+
+
+class Protocol:
+    """One trial's place in the protocol. Feed it each prediction's
+    verdict with :meth:`advance`; :attr:`phase` says whether the next symbol
+    is for training (weights change), testing, or nothing (done)."""
+
+    def __init__(self, max_streams=30_000, stream_symbols=1_000_000,
+                 test_streams=10, test_symbols=100_000):
+        for name, value in (("max_streams", max_streams),
+                            ("stream_symbols", stream_symbols),
+                            ("test_streams", test_streams),
+                            ("test_symbols", test_symbols)):
+            if int(value) != value or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got "
+                                 f"{value!r}")
+        self.max_streams = max_streams
+        self.stream_symbols = stream_symbols
+        self.test_streams = test_streams
+        self.test_symbols = test_symbols
+        self.phase = "train"
+        self.streams = 0  # training streams finished
+        self.run = 0  # right predictions so far in the current stream
+        self.test_runs: list[int] = []  # the current test's streams
+        self.tests: list[float] = []  # mean right predictions per test
+        self.trained_symbols = 0
+        self.perfect = False
+
+    def advance(self, is_right: bool) -> bool:
+        """Count one prediction; True when a new stream starts with the next
+        symbol (the network's state must be reset)."""
+        if self.phase == "done":
+            raise RuntimeError("this trial has finished the protocol")
+        if self.phase == "train":
+            self.trained_symbols += 1
+            self.run += 1 if is_right else 0
+            if is_right and self.run < self.stream_symbols:
+                return False
+            self.streams += 1
+            self.phase, self.run, self.test_runs = "test", 0, []
+            return True
+        if is_right:
+            self.run += 1
+            if self.run < self.test_symbols:
+                return False
+        self.test_runs.append(self.run)
+        self.run = 0
+        if len(self.test_runs) < self.test_streams:
+            return True
+        self.tests.append(float(np.mean(self.test_runs)))
+        self.perfect = all(r == self.test_symbols for r in self.test_runs)
+        if self.perfect or self.streams >= self.max_streams:
+            self.phase = "done"
+        else:
+            self.phase = "train"
+        return True
