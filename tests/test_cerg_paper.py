@@ -120,15 +120,16 @@ def test_trials_together_equal_each_trial_alone():
 
 # --- the protocol -------------------------------------------------------------
 
-def test_a_prediction_is_right_when_every_squared_error_is_below_049():
+def test_a_prediction_is_right_when_every_output_is_within_049():
     from lstm_course.reproduce.cerg_protocol import right
 
-    targets = np.array([[1, 0, 0, 1, 0, 0, 0]] * 3, float)
-    outputs = np.full((3, 7), 0.1)
-    outputs[:, [0, 3]] = 0.31  # (1 - 0.31)^2 = 0.4761: right
-    outputs[1, 3] = 0.29  # (1 - 0.29)^2 = 0.5041: wrong
-    outputs[2, 5] = 0.71  # 0.71^2 for a symbol that cannot come: wrong
-    assert right(outputs, targets).tolist() == [True, False, False]
+    targets = np.array([[1, 0, 0, 1, 0, 0, 0]] * 4, float)
+    outputs = np.full((4, 7), 0.1)
+    outputs[:, [0, 3]] = 0.52  # 0.48 from the target: right
+    outputs[1, 3] = 0.5  # 0.5 from an allowed symbol's 1: wrong
+    outputs[2, 5] = 0.495  # a symbol that cannot come, 0.495 from 0: wrong
+    outputs[3] = 0.5  # an untrained network's outputs: wrong everywhere
+    assert right(outputs, targets).tolist() == [True, False, False, False]
 
 
 def test_a_training_stream_ends_at_its_first_wrong_prediction():
@@ -173,3 +174,45 @@ def test_training_stops_after_the_last_allowed_stream():
     assert trial.tests == [0.0, 0.0] and not trial.perfect
     with pytest.raises(ValueError, match="test_symbols"):
         Protocol(test_symbols=0)
+
+
+# --- the drivers --------------------------------------------------------------
+
+def test_compiled_buffers_read_the_same_stream_whenever_refilled():
+    from lstm_course.reproduce.cerg_jax import _Buffers
+    from lstm_course.reproduce.cerg_paper import _Stream
+
+    stream = _Stream(np.random.default_rng([4, 0]))
+    expected = [stream.take()[0] for _ in range(3000)]
+    buffers = _Buffers([np.random.default_rng([4, 0])], size=700)
+    read, pointer = [], 0
+    for step in range(3000):
+        if step % 97 == 0:  # refill at odd times, as pointers come near
+            pointer = int(buffers.refill([pointer], margin=300)[0])
+        read.append(buffers.symbols[0, pointer])
+        pointer += 1
+    assert read == expected
+
+
+@pytest.mark.parametrize("network, options", [
+    (FORGET, {"decay": 0.99}),
+    (CELL_1997, {"reset_strings": True})], ids=["forget, decay", "1997, resets"])
+def test_compiled_protocol_gives_what_the_numpy_protocol_gives(network,
+                                                               options):
+    """Same weights, same streams, same protocol: the same trials, in the
+    compiled driver and in the plain one."""
+    pytest.importorskip("jax")
+    from lstm_course.reproduce.cerg_jax import train_cerg_jax
+    from lstm_course.reproduce.cerg_paper import train_cerg
+
+    kwargs = dict(max_streams=25, stream_symbols=400, test_streams=3,
+                  test_symbols=60, **options)
+    compiled = train_cerg_jax(network, 3, seed=5, **kwargs)
+    plain = train_cerg(network, 3, seed=5, **kwargs)
+    for a, b in zip(compiled["trials"], plain["trials"]):
+        assert a["finished"]
+        for key in ("perfect", "streams", "trained_symbols"):
+            assert a[key] == b[key], key
+        assert a["last_test"] == round(b["last_test"], 1)
+        assert a["best_test"] == round(b["best_test"], 1)
+    assert compiled["trials"][0]["streams"] == 25

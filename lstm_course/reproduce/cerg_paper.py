@@ -21,29 +21,38 @@ import numpy as np
 from lstm_course.reproduce import online_forget
 from lstm_course.reproduce.cerg_network import CERGNetwork, initial_weights
 from lstm_course.reproduce.cerg_protocol import Protocol, right
-from lstm_course.tasks import reber
 
 
 class _Stream:
-    """Symbols of one endless CERG stream, a chunk of strings at a time:
-    ``take()`` gives (symbol, possible next symbols, starts a string?)."""
+    """A trial's endless CERG stream: ``take()`` gives the next (symbol,
+    possible next symbols, starts a string?); a new stream begins with
+    ``to_string_start()``. The same symbols as the compiled trainer's
+    buffers (:mod:`~lstm_course.reproduce.cerg_jax`), drawn 256 strings at
+    a time."""
 
-    def __init__(self, rng, chunk=64):
-        self.rng, self.chunk = rng, chunk
-        self.symbols = np.zeros(0, int)
-        self.at = 0
+    def __init__(self, rng):
+        self.rng = rng
+        self.symbols, self.at = np.zeros(0, int), 0
+
+    def _ensure(self):
+        if self.at == len(self.symbols):
+            from lstm_course.reproduce.cerg_jax import _chunk
+
+            self.symbols, self.masks, self.starts = _chunk(self.rng)
+            self.at = 0
+
+    def to_string_start(self):
+        self._ensure()
+        while not self.starts[self.at]:
+            self.at += 1
+            self._ensure()
 
     def take(self):
-        if self.at == len(self.symbols):
-            inputs, self.targets, starts = reber.cerg_stream(self.rng,
-                                                             self.chunk)
-            self.symbols = inputs.argmax(-1)
-            self.starts = np.zeros(len(self.symbols), bool)
-            self.starts[starts] = True
-            self.at = 0
+        self._ensure()
         j = self.at
         self.at += 1
-        return self.symbols[j], self.targets[j], self.starts[j]
+        target = (self.masks[j] >> np.arange(7)) & 1
+        return self.symbols[j], target.astype(np.float64), self.starts[j]
 
 
 def train_cerg(network: CERGNetwork, trials: int, seed: int = 0,
@@ -62,13 +71,13 @@ def train_cerg(network: CERGNetwork, trials: int, seed: int = 0,
     state = online_forget.zero_state(network, trials)
     protocols = [Protocol(max_streams, stream_symbols, test_streams,
                           test_symbols) for _ in seeds]
-    train_rng = [np.random.default_rng([s, 0]) for s in seeds]
-    test_rng = [np.random.default_rng([s, 1]) for s in seeds]
-    streams = [_Stream(r) for r in train_rng]
+    train = [_Stream(np.random.default_rng([s, 0])) for s in seeds]
+    test = [_Stream(np.random.default_rng([s, 1])) for s in seeds]
     rates = np.full(trials, float(rate))
     steps = 0
     while any(p.phase != "done" for p in protocols):
-        drawn = [s.take() for s in streams]
+        drawn = [(test[k] if p.phase == "test" else train[k]).take()
+                 for k, p in enumerate(protocols)]
         symbols = np.array([d[0] for d in drawn])
         targets = np.stack([d[1] for d in drawn])
         if reset_strings:
@@ -84,8 +93,8 @@ def train_cerg(network: CERGNetwork, trials: int, seed: int = 0,
             was_training = p.phase == "train"
             if p.advance(bool(ok[k])):
                 online_forget.reset(state, np.arange(trials) == k)
-                rng = train_rng[k] if p.phase == "train" else test_rng[k]
-                streams[k] = _Stream(rng)
+                (test[k] if p.phase == "test" else train[k]) \
+                    .to_string_start()
                 if was_training and decay is not None:
                     rates[k] *= decay
         if progress and steps % 100_000 == 0:

@@ -1,8 +1,16 @@
 """Gers, Schmidhuber & Cummins (2000)'s protocol on the continual embedded
 Reber grammar, one trial's part of it as a small state machine.
 
-- A prediction is **right** when every output's squared error against the
-  possible next symbols (1 for each, 0 for the rest) is below 0.49.
+- A prediction is **right** when every output's error against the
+  possible next symbols (1 for each, 0 for the rest) is below 0.49 in
+  absolute value: every output on the right side of 0.5, by a margin.
+  Our notes (and the study note they come from) say "squared error below
+  0.49"; read so, outputs all near 0.5, as an untrained network gives,
+  are right at every symbol (error 0.25), and such a network passes any
+  test: measured, 2 of 20 networks after one training stream of 15-18
+  symbols held 10^5 symbols without an error. Gers et al. report 0%
+  perfect for the 1997 cell, so the rule cannot be that; the absolute
+  reading is the one consistent with their results.
 - A **training stream** of embedded Reber strings, without resets, runs
   until the first wrong prediction (or ``stream_symbols``, 10^6); the
   weights change after every symbol.
@@ -22,8 +30,8 @@ TOLERANCE = 0.49
 
 
 def right(outputs, targets) -> np.ndarray:
-    """(K,) bool: every output's squared error below 0.49."""
-    error = (np.asarray(outputs) - np.asarray(targets)) ** 2
+    """(K,) bool: every output within 0.49 of its target."""
+    error = np.abs(np.asarray(outputs) - np.asarray(targets))
     return np.all(error < TOLERANCE, axis=-1)
 
 
