@@ -64,3 +64,20 @@ def test_bad_counts(call):
         call()
     with pytest.raises(TypeError, match="Generator"):
         reber.reber_string(None)
+
+
+def test_cerg_arrays_are_embedded_strings_with_their_next_symbols():
+    symbols, masks, starts = reber.cerg_arrays(np.random.default_rng(3), 500)
+    bounds = [*np.flatnonzero(starts), len(symbols)]
+    assert len(bounds) == 501
+    branches = []
+    for first, end in zip(bounds[:-1], bounds[1:]):
+        string = "".join(reber.SYMBOLS[k] for k in symbols[first:end])
+        allowed = reber.next_symbols(string, continual=True)  # validates it
+        assert list(masks[first:end]) == [
+            sum(1 << reber.INDEX[s] for s in a) for a in allowed]
+        branches.append(string[1])
+    assert 200 < branches.count("T") < 300
+    again = reber.cerg_arrays(np.random.default_rng(3), 500)
+    assert all(np.array_equal(a, b) for a, b in
+               zip(again, (symbols, masks, starts)))

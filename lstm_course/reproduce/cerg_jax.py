@@ -24,7 +24,7 @@ from lstm_course.reproduce.cerg_protocol import TOLERANCE
 from lstm_course.tasks import reber
 
 CHUNK = 512
-BUFFER = 1 << 16
+BUFFER = 1 << 15
 MARGIN = 16 * CHUNK  # a chunk's pointer moves: a symbol a step, and a
 # string's rest at each stream switch (strings average 12 symbols)
 _TRAIN, _TEST, _DONE = 0, 1, 2
@@ -90,14 +90,10 @@ class _Buffers:
         return self.symbols, self.masks, self.starts, self.next_start
 
 
-def _chunk(rng, strings=256):
+def _chunk(rng, strings=1024):
     """The next ``strings`` strings of a trial's stream: symbols, masks of
     the allowed next symbols (bit i: symbol i), string starts."""
-    inputs, targets, starts = reber.cerg_stream(rng, strings)
-    flags = np.zeros(len(inputs), bool)
-    flags[starts] = True
-    return (inputs.argmax(-1).astype(np.int32),
-            (targets @ (1 << np.arange(7))).astype(np.int32), flags)
+    return reber.cerg_arrays(rng, strings)
 
 
 @functools.cache
@@ -114,12 +110,18 @@ def _chunk_fn(blocks, cells_per_block, forget, reset_strings, steps):
     def per_cell(v):
         return jnp.repeat(v, kc, axis=-1)
 
+    def matvec(v, matrix):
+        """(K, M) x (K, M, N): multiply and sum, which XLA fuses; a batched
+        dot of K tiny matrices runs as K separate calls on a CPU."""
+        return (v[:, :, None] * matrix).sum(1)
+
     def zero_where(tree, flags):
         return {n: jnp.where(flags.reshape((-1,) + (1,) * (v.ndim - 1)),
                              0.0, v) for n, v in tree.items()}
 
-    def body(carry, _):
-        w, net, p, train_buf, test_buf, limits = carry
+    def body(data, carry, _):
+        train_buf, test_buf, limits = data
+        w, net, p = carry
         trials = p["phase"].shape[0]
         rows = jnp.arange(trials)
         testing = p["phase"] == _TEST
@@ -137,8 +139,8 @@ def _chunk_fn(blocks, cells_per_block, forget, reset_strings, steps):
         x = jax.nn.one_hot(symbol, 7, dtype=jnp.float64)
         z = jnp.concatenate([x, net["y_c"]], axis=1)
         z1 = jnp.concatenate([z, jnp.ones((trials, 1))], axis=1)
-        net_c = jnp.einsum("km,kmc->kc", z, w["cell_kernel"])
-        gates = sigmoid(jnp.einsum("km,kmg->kg", z1, w["gate_kernel"]))
+        net_c = matvec(z, w["cell_kernel"])
+        gates = sigmoid(matvec(z1, w["gate_kernel"]))
         y_in, y_out = gates[:, :b], gates[:, -b:]
         keep = per_cell(gates[:, b:2 * b]) if forget else jnp.ones((trials, c))
         f_c = sigmoid(net_c)
@@ -159,12 +161,12 @@ def _chunk_fn(blocks, cells_per_block, forget, reset_strings, steps):
         dh = 0.5 * (1 - h * h)
         new["y_c"] = per_cell(y_out) * h
         seen = jnp.concatenate([x, new["y_c"], jnp.ones((trials, 1))], 1)
-        y_k = sigmoid(jnp.einsum("km,kmo->ko", seen, w["output_kernel"]))
+        y_k = sigmoid(matvec(seen, w["output_kernel"]))
 
         training = p["phase"] == _TRAIN
         rate = jnp.where(training, p["rate"], 0.0)
         delta = (y_k - target) * y_k * (1 - y_k)
-        e_c = jnp.einsum("ko,kco->kc", delta, w["output_kernel"][:, 7:7 + c])
+        e_c = (delta[:, None, :] * w["output_kernel"][:, 7:7 + c]).sum(-1)
         e_s = e_c * per_cell(y_out) * dh
         d_out = (e_c * h).reshape(trials, b, kc).sum(-1) * y_out * (1 - y_out)
 
@@ -224,11 +226,14 @@ def _chunk_fn(blocks, cells_per_block, forget, reset_strings, steps):
                     p["test_ptr"] + testing))}
         # The state restarts with every stream; a finished trial idles.
         new = zero_where(new, end_train | end_test)
-        return (w, new, q, train_buf, test_buf, limits), None
+        return (w, new, q), None
 
     @jax.jit
-    def chunk(carry):
-        carry, _ = jax.lax.scan(body, carry, None, length=steps)
+    def chunk(carry, data):
+        # the buffers stay outside the loop's carry: they are read, never
+        # written, and a carry would be copied at every step
+        carry, _ = jax.lax.scan(functools.partial(body, data), carry, None,
+                                length=steps)
         return carry
 
     return chunk
@@ -279,10 +284,10 @@ def train_cerg_jax(network: CERGNetwork, trials: int, seed: int = 0,
             raise RuntimeError("a stream ran past its buffer: raise MARGIN")
         p["train_ptr"] = train.refill(p["train_ptr"], MARGIN)
         p["test_ptr"] = test.refill(p["test_ptr"], MARGIN)
-        carry = (weights, net, {n: jnp.asarray(v) for n, v in p.items()},
-                 tuple(jnp.asarray(a) for a in train.arrays()),
-                 tuple(jnp.asarray(a) for a in test.arrays()), limits)
-        weights, net, p, _, _, _ = chunk(carry)
+        carry = (weights, net, {n: jnp.asarray(v) for n, v in p.items()})
+        data = (tuple(jnp.asarray(a) for a in train.arrays()),
+                tuple(jnp.asarray(a) for a in test.arrays()), limits)
+        weights, net, p = chunk(carry, data)
         steps += CHUNK
         if progress:
             progress(steps, int((np.asarray(p["phase"]) != _DONE).sum()))

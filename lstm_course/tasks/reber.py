@@ -133,6 +133,57 @@ def cerg_stream(rng: np.random.Generator, n_strings: int):
     return one_hot(stream), multi_hot(sets), starts
 
 
+def _embedded_automaton():
+    """The embedded grammar as one automaton: per node, its (symbol, next
+    node) choices. Nodes: 0 reads B, 1 reads the branch T or P, then the
+    Reber graph for branch T (2-8) and for P (9-15), the branch symbol
+    again (16 for T, 17 for P), the final E (18); 19 is the end."""
+    edges = {0: [("B", 1)], 1: [("T", 2), ("P", 9)], 18: [("E", 19)]}
+    for first, tail, branch in ((2, 16, "T"), (9, 17, "P")):
+        for node, choices in GRAPH.items():
+            edges[first + node] = [(symbol, tail if after is None
+                                    else first + after)
+                                   for symbol, after in choices]
+        edges[tail] = [(branch, 18)]
+    symbol = np.zeros((20, 2), np.int64)
+    after = np.zeros((20, 2), np.int64)
+    two = np.zeros(20, bool)
+    allowed = np.zeros(20, np.int64)  # bit i: symbol i may be read here
+    for node, choices in edges.items():
+        two[node] = len(choices) == 2
+        for j, (name, target) in enumerate(choices * (2 // len(choices))):
+            symbol[node, j], after[node, j] = INDEX[name], target
+        allowed[node] = sum(1 << INDEX[name] for name, _ in choices)
+    allowed[19] = 1 << INDEX["B"]  # a continual stream: the next string
+    return symbol, after, two, allowed
+
+
+_AUTOMATON = _embedded_automaton()
+
+
+def cerg_arrays(rng: np.random.Generator, n_strings: int):
+    """:func:`cerg_stream`'s stream as arrays, all strings drawn at once
+    (fast enough to feed millions of symbols): int32 symbols, int32 masks
+    of the symbols that may come next (bit i for symbol i), and bool string
+    starts. Each branch is taken with probability 1/2."""
+    _require_int("n_strings", n_strings, 1)
+    symbol, after, two, allowed = _AUTOMATON
+    node = np.zeros(n_strings, np.int64)
+    read, masks = [], []
+    while (node != 19).any():
+        live = node != 19
+        pick = np.where(two[node], rng.integers(0, 2, n_strings), 0)
+        read.append(np.where(live, symbol[node, pick], -1))
+        node = np.where(live, after[node, pick], 19)
+        masks.append(allowed[node])
+    read, masks = np.stack(read, 1), np.stack(masks, 1)
+    keep = read >= 0  # row-major: string after string
+    starts = np.zeros_like(keep)
+    starts[:, 0] = True
+    return (read[keep].astype(np.int32), masks[keep].astype(np.int32),
+            starts[keep])
+
+
 def predicted_perfectly(outputs: np.ndarray, targets: np.ndarray) -> bool:
     """The paper's criterion: at every step, the allowed next symbols are
     exactly the most active outputs (as many of them as are allowed)."""
