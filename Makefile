@@ -6,6 +6,8 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root without this flag (containers, CI runners).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 STAMP := $(VENV)/.installed
+# Extras to install: CI adds `ray` to test the 1997 suite on a local Ray.
+EXTRAS ?= test
 
 .PHONY: lab test test-units test-backends test-notebooks release release-check solutions grade bench reproduce torch clean
 
@@ -78,7 +80,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is needed, found " + sys.version.split()[0] + ": set PYTHON=python3.x")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 clean:

@@ -111,7 +111,7 @@ def test_paper_suite_on_a_local_ray_instance_gives_what_one_process_gives(
     """Jobs run as Ray tasks write one JSON each, and a trial's numbers
     depend on its seed only: the same as one process training them."""
     if os.environ.get("CI"):
-        import ray  # noqa: F401  (CI installs the test extra, Ray included)
+        import ray  # noqa: F401  (CI installs the ray extra: .ci/run)
     else:
         pytest.importorskip("ray")
     import json
