@@ -157,8 +157,17 @@ def number(value) -> str:
 
 
 def pooled(records: list[dict]) -> dict:
-    """One row's records (first seeds differ) as one: trials joined."""
+    """One row's records (first seeds differ) as one: trials joined. A
+    seed in two records (a row rerun with other chunks over an old file)
+    would count a trial twice: that is an error."""
     trials = [t for r in records for t in r["trials"]]
+    seeds = [t["seed"] for t in trials]
+    twice = sorted({s for s in seeds if seeds.count(s) > 1})
+    if twice:
+        raise ValueError(
+            f"row {records[0]['row']!r}: trial seeds {twice} are in more than "
+            "one file of benchmarks/results/reproduce_1997_paper/; remove "
+            "the older file")
     done = sorted(t["sequences"] for t in trials if t["solved"])
     firsts = [t["first_milestone"] for t in trials if "first_milestone" in t]
     seconds = sum(r["wall_seconds"] for r in records)

@@ -135,3 +135,19 @@ def test_paper_suite_on_a_local_ray_instance_gives_what_one_process_gives(
     table = (tmp_path / "table.md").read_text()
     assert "| 2 | 2a RTRL p=4 lr 10.0 | 36 | 18 | 22 | 254,000 | 3 | 0 |" \
         in table
+
+
+def test_gers_cerg_table_is_the_committed_results():
+    suite = benchmark_module("cerg_gers")
+    assert suite.table() == \
+        (REPO / "benchmarks/results/cerg_gers.md").read_text()
+
+
+def test_paper_suite_refuses_to_count_a_trial_twice():
+    suite = benchmark_module("reproduce_1997_paper")
+    record = {"row": "6a", "trials": [{"seed": 0, "solved": False,
+                                       "sequences": 10}],
+              "wall_seconds": 1.0, "budget": 10, "command": "x"}
+    assert len(suite.pooled([record])["trials"]) == 1
+    with pytest.raises(ValueError, match=r"seeds \[0\] are in more than"):
+        suite.pooled([record, record])
