@@ -107,3 +107,11 @@ def test_chapter_04_shows_the_committed_paper_configuration_table():
                           4).cells
     assert any(c.cell_type == "markdown" and table.strip() in c.source
                for c in cells)
+
+
+def test_chapter_05_shows_the_committed_gers_table():
+    """Section 4 copies benchmarks/results/cerg_gers.md."""
+    table = (REPO / "benchmarks/results/cerg_gers.md").read_text()
+    cells = nbformat.read(REPO / "solutions/05_modern_lstm.ipynb", 4).cells
+    assert any(c.cell_type == "markdown" and table.strip() in c.source
+               for c in cells)

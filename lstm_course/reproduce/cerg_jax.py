@@ -244,10 +244,11 @@ def train_cerg_jax(network: CERGNetwork, trials: int, seed: int = 0,
                    reset_strings: bool = False, max_streams: int = 30_000,
                    stream_symbols: int = 1_000_000, test_streams: int = 10,
                    test_symbols: int = 100_000, max_steps: int | None = None,
-                   progress=None) -> dict:
+                   progress=None, keep_weights: bool = False) -> dict:
     """:func:`lstm_course.reproduce.cerg_paper.train_cerg`, compiled; also
     stops after ``max_steps`` symbols per trial, if given (unfinished trials
-    are then reported as such)."""
+    are then reported as such). ``keep_weights``: the trained weights, (K,
+    ...) NumPy arrays, come back as ``"final_weights"``."""
     jax = _jax()
     jnp = jax.numpy
     if decay is not None and not 0 < decay <= 1:
@@ -314,4 +315,6 @@ def train_cerg_jax(network: CERGNetwork, trials: int, seed: int = 0,
         "mean_last_test": round(float(np.mean(
             [r["last_test"] for r in records])), 1),
         "steps": steps,
-        "wall_seconds": round(time.perf_counter() - start, 1)}
+        "wall_seconds": round(time.perf_counter() - start, 1),
+        **({"final_weights": {n: np.asarray(v) for n, v in weights.items()}}
+           if keep_weights else {})}
