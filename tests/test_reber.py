@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import pytest
 
@@ -71,7 +73,7 @@ def test_cerg_arrays_are_embedded_strings_with_their_next_symbols():
     bounds = [*np.flatnonzero(starts), len(symbols)]
     assert len(bounds) == 501
     branches = []
-    for first, end in zip(bounds[:-1], bounds[1:]):
+    for first, end in itertools.pairwise(bounds):
         string = "".join(reber.SYMBOLS[k] for k in symbols[first:end])
         allowed = reber.next_symbols(string, continual=True)  # validates it
         assert list(masks[first:end]) == [
