@@ -3,7 +3,8 @@ step of :mod:`~lstm_course.reproduce.online_forget` (same equations,
 float64) and the state machine of
 :mod:`~lstm_course.reproduce.cerg_protocol`, both inside one ``lax.scan``
 of ``CHUNK`` symbols, so that a trial's million-symbol test costs seconds,
-not the hour a Python loop would take.
+where the NumPy driver (:func:`~lstm_course.reproduce.cerg_paper.train_cerg`)
+takes about half an hour.
 
 Symbols come from per-trial buffers of whole embedded Reber strings (one
 for training streams, one for test streams), refilled between chunks with
@@ -246,8 +247,8 @@ def train_cerg_jax(network: CERGNetwork, trials: int, seed: int = 0,
                    test_symbols: int = 100_000, max_steps: int | None = None,
                    progress=None, keep_weights: bool = False) -> dict:
     """:func:`lstm_course.reproduce.cerg_paper.train_cerg`, compiled; also
-    stops after ``max_steps`` symbols per trial, if given (unfinished trials
-    are then reported as such). ``keep_weights``: the trained weights, (K,
+    stops after ``max_steps`` symbols per trial, if given, rounded up to whole
+    chunks of ``CHUNK`` (unfinished trials are then reported as such). ``keep_weights``: the trained weights, (K,
     ...) NumPy arrays, come back as ``"final_weights"``."""
     jax = _jax()
     jnp = jax.numpy

@@ -162,8 +162,9 @@ _AUTOMATON = _embedded_automaton()
 
 
 def cerg_arrays(rng: np.random.Generator, n_strings: int):
-    """:func:`cerg_stream`'s stream as arrays, all strings drawn at once
-    (fast enough to feed millions of symbols): int32 symbols, int32 masks
+    """A continual stream like :func:`cerg_stream`'s (its own random draws),
+    as arrays, all strings drawn at once (fast enough to feed millions of
+    symbols): int32 symbols, int32 masks
     of the symbols that may come next (bit i for symbol i), and bool string
     starts. Each branch is taken with probability 1/2."""
     _require_int("n_strings", n_strings, 1)
