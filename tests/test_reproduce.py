@@ -191,7 +191,9 @@ def test_the_cli_says_what_a_row_needs(argv, message, capsys):
 def test_list_rows(capsys):
     assert cli.main(["reproduce", "--list-rows"]) == 0
     lines = capsys.readouterr().out.strip().split("\n")
-    assert len(lines) == 35 and lines[-1].startswith("6b ")
+    assert len(lines) == 37 and lines[-1].startswith("6b ")
+    (elman,) = [line for line in lines if line.startswith("1-Elman-lr0.1")]
+    assert "Table 1: 30 trials, the paper's no trial succeeded" in elman
     (rtrl,) = [line for line in lines if line.startswith("2a-RTRL-p10-")]
     assert rtrl.split() == ["2a-RTRL-p10-lr1.0", "Table", "2:", "18",
                             "trials,", "the", "paper's", "no", "trial",
