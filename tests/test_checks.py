@@ -128,3 +128,21 @@ def test_inputs_are_fresh_per_seed_but_reproducible():
     assert not np.array_equal(a["10 steps"]["x"], c["10 steps"]["x"])
     assert not np.array_equal(a["2 steps"]["W_xh"],
                               a["10 steps"]["W_xh"][:2])
+
+
+def test_a_near_miss_in_one_entry_is_wrong_at_the_graders_tolerance():
+    """Answers are judged entry by entry at rtol 1e-6: one entry off by
+    1e-4 (relative) fails although the mean error is tiny; float32
+    round-off (1e-7) passes."""
+    from lstm_course.exercises.compare import compare
+    from lstm_course.exercises.registry import SubCheck
+
+    tolerance = SubCheck("x", "case", ("x",), 1.0, "")
+    expected = np.linspace(1.0, 2.0, 1000)
+    near = expected.copy()
+    near[500] *= 1 + 1e-4
+    message = compare("h", expected, near, tolerance.rtol, tolerance.atol)
+    assert message is not None and "index [500]" in message
+    rounded = expected.astype(np.float32).astype(np.float64)
+    assert compare("h", expected, rounded, tolerance.rtol,
+                   tolerance.atol) is None

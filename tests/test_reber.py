@@ -1,4 +1,5 @@
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -83,3 +84,28 @@ def test_cerg_arrays_are_embedded_strings_with_their_next_symbols():
     again = reber.cerg_arrays(np.random.default_rng(3), 500)
     assert all(np.array_equal(a, b) for a, b in
                zip(again, (symbols, masks, starts)))
+
+
+# The Reber grammar written once more, as a regular expression read off the
+# paper's Figure 3, not from the package's table: node 4 leaves by S (end)
+# or X T* V to node 5; node 5 by V (end) or P back to node 4.
+_TO_5 = "XT*V"
+_FROM_4 = f"(?:{_TO_5}P)*(?:S|{_TO_5}V)"
+_FROM_5 = f"(?:V|P{_FROM_4})"
+REBER = re.compile(f"B(?:TS*X{_FROM_4}|PT*V{_FROM_5})E")
+
+
+def test_strings_follow_the_papers_grammar_on_both_branches():
+    rng = np.random.default_rng(8)
+    inner = [reber.reber_string(rng) for _ in range(3000)]
+    assert all(REBER.fullmatch(s) for s in inner)
+    assert {s[1] for s in inner} == {"T", "P"}
+    assert {s[:4] for s in inner} >= {"BTSS", "BTXS", "BTXX", "BPTT",
+                                      "BPVV", "BPVP", "BPTV"}
+    outer = [reber.embedded_reber_string(rng) for _ in range(500)]
+    assert all(s[1] == s[-2] and REBER.fullmatch(s[2:-2]) for s in outer)
+    symbols, _, starts = reber.cerg_arrays(rng, 500)
+    text = "".join(reber.SYMBOLS[k] for k in symbols)
+    bounds = [*np.flatnonzero(starts), len(text)]
+    assert all(REBER.fullmatch(text[a + 2:b - 2])
+               for a, b in itertools.pairwise(bounds))
