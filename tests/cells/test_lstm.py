@@ -180,3 +180,72 @@ def test_params_from_keras_inverts_keras_weights(peepholes):
     assert back.keys() == params.keys()
     for name in params:
         np.testing.assert_array_equal(back[name], params[name])
+
+
+def _np_sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def _random_weights(cell, seed):
+    rng = np.random.default_rng(seed)
+    weights = [rng.uniform(-1, 1, w.shape).astype("float32")
+               for w in cell.get_weights()]
+    cell.set_weights(weights)
+    return weights
+
+
+def test_noaf_emits_the_state_through_the_output_gate_alone():
+    """NOAF: y = o * c, no squashing of the state on the way out."""
+    cell = LSTMCell(3, variant="NOAF")
+    layer = built(keras.layers.RNN(cell), 1, 2)
+    kernel, recurrent, bias = _random_weights(cell, 1)
+    x = np.random.default_rng(2).normal(size=(4, 1, 2)).astype("float32")
+    h0 = np.full((4, 3), 0.3, "float32")
+    c0 = np.full((4, 3), 2.5, "float32")  # tanh(c) would differ clearly
+    got = keras.ops.convert_to_numpy(layer(x, initial_state=[h0, c0]))
+    z = x[:, 0] @ kernel + h0 @ recurrent + bias
+    i, f, g, o = np.split(z, 4, axis=-1)
+    c = _np_sigmoid(f) * c0 + _np_sigmoid(i) * np.tanh(g)
+    np.testing.assert_allclose(got, _np_sigmoid(o) * c, rtol=1e-5)
+
+
+def test_fgr_gates_see_the_previous_steps_gates():
+    """FGR: net_g(t) gains [i, f, o](t-1) @ gate_recurrent_kernel."""
+    cell = LSTMCell(2, variant="FGR")
+    layer = built(keras.layers.RNN(cell), 2, 1)
+    kernel, recurrent, bias, gate_recurrent = _random_weights(cell, 3)
+    x = np.random.default_rng(4).normal(size=(3, 2, 1)).astype("float32")
+    got = keras.ops.convert_to_numpy(layer(x))
+    h = c = np.zeros((3, 2))
+    gates = np.zeros((3, 6))
+    for t in range(2):
+        z = x[:, t] @ kernel + h @ recurrent + bias
+        i, f, g, o = np.split(z, 4, axis=-1)
+        extra = np.split(gates @ gate_recurrent, 3, axis=-1)
+        i, f, o = (_np_sigmoid(n + e) for n, e in zip((i, f, o), extra))
+        c = f * c + i * np.tanh(g)
+        h = o * np.tanh(c)
+        gates = np.concatenate([i, f, o], axis=-1)
+    np.testing.assert_allclose(got, h, rtol=1e-5)
+
+
+def test_truncated_peepholes_carry_no_error_back_into_the_state():
+    """With ``truncated=True`` the error reaches c_{t-1} only along the
+    CEC: d sum(h_t) / d c_{t-1} = o h'(c_t) f, nothing through the
+    peepholes of i, f or o."""
+    from lstm_course.autodiff import gradient
+
+    cell = LSTMCell(3, peepholes=True, truncated=True)
+    layer = built(keras.layers.RNN(cell), 1, 2)
+    kernel, recurrent, bias, p_i, p_f, p_o = _random_weights(cell, 5)
+    x = np.random.default_rng(6).normal(size=(2, 1, 2)).astype("float32")
+    h0 = np.full((2, 3), 0.2, "float32")
+    c0 = np.random.default_rng(7).normal(size=(2, 3)).astype("float32")
+    got = gradient(lambda c: layer(x, initial_state=[h0, c]), c0)
+    z = x[:, 0] @ kernel + h0 @ recurrent + bias
+    i, f, g, o = np.split(z, 4, axis=-1)
+    i, f = _np_sigmoid(i + p_i * c0), _np_sigmoid(f + p_f * c0)
+    c = f * c0 + i * np.tanh(g)
+    o = _np_sigmoid(o + p_o * c)
+    np.testing.assert_allclose(got, o * (1 - np.tanh(c) ** 2) * f,
+                               rtol=1e-4, atol=1e-6)
