@@ -47,8 +47,10 @@ def by_mode(*, smoke, class_, paper):
     ``class_`` has a trailing underscore because ``class`` is a keyword.
     All three are required so that a notebook states every scale it runs at.
 
-    >>> import os; os.environ["LSTM_COURSE_MODE"] = "smoke"
-    >>> by_mode(smoke=100, class_=5_000, paper=100_000)
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"LSTM_COURSE_MODE": "smoke"}):
+    ...     by_mode(smoke=100, class_=5_000, paper=100_000)
     100
     """
     return {"smoke": smoke, "class": class_, "paper": paper}[mode()]
