@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -49,7 +50,10 @@ def test_run_solutions_refuses_a_bad_mode(monkeypatch, tmp_path, capsys):
 
 
 def test_console_script_is_installed():
-    done = subprocess.run([sys.executable, "-m", "lstm_course.cli",
-                           "release", "--help"], capture_output=True,
-                          text=True, check=True)
+    """The ``lstm-course`` command itself, beside the Python that runs the
+    tests (pip puts a project's scripts there), not ``python -m``."""
+    script = Path(sys.executable).parent / "lstm-course"
+    assert script.is_file(), f"{script} is missing: pip install -e ."
+    done = subprocess.run([str(script), "release", "--help"],
+                          capture_output=True, text=True, check=True)
     assert "--check" in done.stdout
