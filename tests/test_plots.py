@@ -75,3 +75,29 @@ def test_activation_derivatives_peak_at_their_gamma():
 def test_lstm1997_block_needs_a_cell():
     with pytest.raises(ValueError, match="cells"):
         plot_lstm1997_block(0)
+
+
+def test_activation_derivatives_are_the_derivatives_with_their_maxima():
+    ax = plot_activation_derivatives()
+    (x, tanh_d), (_, sigmoid_d) = (ax.lines[0].get_data(),
+                                   ax.lines[2].get_data())
+    np.testing.assert_allclose(tanh_d, 1 / np.cosh(x) ** 2, atol=1e-12)
+    s = 1 / (1 + np.exp(-x))
+    np.testing.assert_allclose(sigmoid_d, s * (1 - s), atol=1e-12)
+    gammas = [ax.lines[k].get_ydata()[0] for k in (1, 3)]
+    assert gammas == [1.0, 0.25]
+    assert tanh_d.max() == pytest.approx(1.0) and \
+        sigmoid_d.max() == pytest.approx(0.25)
+    plt.close(ax.figure)
+
+
+def test_curves_start_at_step_one_with_the_chance_level_dashed():
+    ax = plot_curves({"a": [3, 2, 1]}, chance=1.5, chance_label="always 0.5")
+    xs, ys = ax.lines[0].get_data()
+    assert list(xs) == [1, 2, 3] and list(ys) == [3, 2, 1]
+    chance = ax.lines[1]
+    assert list(chance.get_ydata()) == [1.5, 1.5]
+    assert chance.get_linestyle() == "--"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == \
+        ["a", "always 0.5"]
+    plt.close(ax.figure)
