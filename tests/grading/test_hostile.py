@@ -62,7 +62,8 @@ EXERCISE_CASES = {
                        "max abs error"),
     "patch_builtins": ("import builtins\n" + body(
         "builtins.abs = lambda x: 0", "builtins.isinstance = lambda *a: True",
-        "return np.zeros_like(h_prev)"), None, ""),
+        "return np.zeros_like(h_prev)"), "error",
+        "without returning a result"),
     "patch_compare_helpers": (
         "import lstm_course.exercises.compare as compare\n"
         "compare.compare = lambda *a, **k: None\n" + body("return 0"),
@@ -110,7 +111,7 @@ EXERCISE_CASES = {
         "sys.modules"),
     "magic_and_shell_escape": (
         f"# EXERCISE {TARGET}\n%matplotlib inline\n!rm -rf /tmp/nothing\n"
-        + HEAD.split("\n", 1)[1] + GOOD_BODY, "passed", ""),
+        + HEAD.split("\n", 1)[1] + GOOD_BODY, "passed", None),
 }
 
 IMPORTS_CASES = {
@@ -247,8 +248,10 @@ def test_hostile_exercise_cell(graded, name):
         assert result["status"] != "passed", result
     else:
         assert result["status"] == status, result
-    assert fragment in result["message"], result
-    if status != "passed":
+    if status == "passed":  # a pass says so by its full score
+        assert result["score"] == result["max_score"] > 0, result
+    else:
+        assert fragment and fragment in result["message"], result
         assert result["score"] == 0
     assert exercise(graded, name, OTHER)["status"] == "passed"
 
@@ -305,14 +308,20 @@ def test_gradebook_has_a_row_per_student_and_feedback_files(graded):
 
 
 def test_hard_coded_answer_would_pass_on_the_default_seed_only():
+    """The hostile case above is a real threat only if its answer is right
+    for the default seed's inputs, and the grader's seed defeats it only if
+    another seed's inputs have another answer."""
     source = EXERCISE_CASES["hard_coded_default_seed"][0]
     namespace = {"np": np}
     exec(source, namespace)
     exercise_ = get(TARGET)
-    inputs = draw_inputs(exercise_, 0)["one example"]
-    np.testing.assert_allclose(
-        namespace["rnn_step_forward"](None, None, None),
-        exercise_.reference(inputs)["h_t"])
+    answer = namespace["rnn_step_forward"](None, None, None)
+    default = draw_inputs(exercise_, 0)["one example"]
+    np.testing.assert_allclose(answer, exercise_.reference(default)["h_t"])
+    graded_seed = draw_inputs(exercise_, SEED)["one example"]
+    expected = exercise_.reference(graded_seed)["h_t"]
+    assert np.shape(answer) != np.shape(expected) or \
+        not np.allclose(answer, expected)
 
 
 def test_a_cell_that_defines_another_name(tmp_path, sandboxed):
