@@ -112,8 +112,7 @@ def _chunk_fn(blocks, cells_per_block, forget, reset_strings, steps):
         return jnp.repeat(v, kc, axis=-1)
 
     def matvec(v, matrix):
-        """(K, M) x (K, M, N): multiply and sum, which XLA fuses; a batched
-        dot of K tiny matrices runs as K separate calls on a CPU."""
+        """(K, M) x (K, M, N) -> (K, N), trial by trial."""
         return (v[:, :, None] * matrix).sum(1)
 
     def zero_where(tree, flags):
@@ -214,7 +213,6 @@ def _chunk_fn(blocks, cells_per_block, forget, reset_strings, steps):
                                    p["best_test"]),
             "perfect": p["perfect"] | (tests_done & full),
             "rate": jnp.where(end_train, p["rate"] * decay, p["rate"]),
-            # a new stream starts at the next string's B
             # a symbol read in training is used up; a new stream starts at
             # the next string's B
             "train_ptr": jnp.where(
@@ -231,8 +229,7 @@ def _chunk_fn(blocks, cells_per_block, forget, reset_strings, steps):
 
     @jax.jit
     def chunk(carry, data):
-        # the buffers stay outside the loop's carry: they are read, never
-        # written, and a carry would be copied at every step
+        # the buffers are only read: they stay out of the loop's carry
         carry, _ = jax.lax.scan(functools.partial(body, data), carry, None,
                                 length=steps)
         return carry
