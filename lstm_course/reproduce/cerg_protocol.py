@@ -7,8 +7,10 @@ Reber grammar, one trial's part of it as a small state machine.
   Our notes (and the study note they come from) say "squared error below
   0.49"; read so, outputs all near 0.5, as an untrained network gives,
   are right at every symbol (error 0.25), and such a network passes any
-  test: measured, 2 of 20 networks after one training stream of 15-18
-  symbols held 10^5 symbols without an error. Gers et al. report 0%
+  test: measured, 2 of 20 networks, after one training stream of 15-18
+  symbols, were still in their first test when a 51,200-symbol run
+  ended (over 5,000 right predictions per test stream on average; a test
+  stream ends at its first error). Gers et al. report 0%
   perfect for the 1997 cell, so the rule cannot be that; the absolute
   reading is the one consistent with their results.
 - A **training stream** of embedded Reber strings, without resets, runs
