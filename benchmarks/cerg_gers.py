@@ -83,6 +83,11 @@ def table() -> str:
         if slug not in records:
             continue
         trials = [t for r in records[slug] for t in r["trials"]]
+        seeds = [t["seed"] for t in trials]
+        if len(set(seeds)) < len(seeds):
+            raise ValueError(f"row {slug!r}: a network's seed is in more than "
+                             "one file of benchmarks/results/cerg_gers/; "
+                             "remove the older file")
         perfect = [t for t in trials if t["perfect"]]
         streams = (f"{sum(t['streams'] for t in perfect) / len(perfect):,.0f}"
                    if perfect else "-")

@@ -151,3 +151,15 @@ def test_paper_suite_refuses_to_count_a_trial_twice():
     assert len(suite.pooled([record])["trials"]) == 1
     with pytest.raises(ValueError, match=r"seeds \[0\] are in more than"):
         suite.pooled([record, record])
+
+
+def test_gers_cerg_table_refuses_to_count_a_network_twice(tmp_path,
+                                                          monkeypatch):
+    suite = benchmark_module("cerg_gers")
+    monkeypatch.setattr(suite, "RESULTS", tmp_path)
+    source = REPO / "benchmarks/results/cerg_gers/forget_seed0.json"
+    shutil.copy(source, tmp_path / "forget_seed0.json")
+    assert "| forget gates, lr 0.5 | 424 | 18 | 20 |" in suite.table()
+    shutil.copy(source, tmp_path / "forget_seed0_again.json")
+    with pytest.raises(ValueError, match="more than one file"):
+        suite.table()
