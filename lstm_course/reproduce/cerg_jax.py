@@ -20,8 +20,9 @@ import time
 
 import numpy as np
 
+from lstm_course.reproduce import online_forget
 from lstm_course.reproduce.cerg_network import CERGNetwork, initial_weights
-from lstm_course.reproduce.cerg_protocol import TOLERANCE
+from lstm_course.reproduce.cerg_protocol import TOLERANCE, summary
 from lstm_course.tasks import reber
 
 CHUNK = 512
@@ -49,7 +50,7 @@ class _Buffers:
         self.masks = np.zeros((k, size), np.int32)
         self.starts = np.zeros((k, size), bool)
         self.next_start = np.zeros((k, size), np.int32)
-        self.pending = [_chunk(r) for r in rngs]
+        self.pending = [draw_strings(r) for r in rngs]
         for trial in range(k):
             self._fill(trial, size)  # keep nothing: all fresh
 
@@ -71,7 +72,7 @@ class _Buffers:
             at += n
             rest = tuple(a[n:] for a in self.pending[trial])
             self.pending[trial] = rest if len(rest[0]) else \
-                _chunk(self.rngs[trial])
+                draw_strings(self.rngs[trial])
         # A tail with no string start left points past the end; MARGIN
         # keeps pointers far from it.
         following = np.where(self.starts[trial], np.arange(self.size),
@@ -91,9 +92,10 @@ class _Buffers:
         return self.symbols, self.masks, self.starts, self.next_start
 
 
-def _chunk(rng, strings=1024):
+def draw_strings(rng, strings=1024):
     """The next ``strings`` strings of a trial's stream: symbols, masks of
-    the allowed next symbols (bit i: symbol i), string starts."""
+    the allowed next symbols (bit i: symbol i), string starts. The NumPy
+    driver draws its streams the same way, so both read the same symbols."""
     return reber.cerg_arrays(rng, strings)
 
 
@@ -254,12 +256,8 @@ def train_cerg_jax(network: CERGNetwork, trials: int, seed: int = 0,
     seeds = [seed + k for k in range(trials)]
     weights = {n: jnp.asarray(v) for n, v in
                initial_weights(network, seeds).items()}
-    d, c = network.inputs, network.cells
-    net = {"y_c": jnp.zeros((trials, c)), "s": jnp.zeros((trials, c)),
-           "sens_cell": jnp.zeros((trials, c, d + c)),
-           "sens_in": jnp.zeros((trials, c, d + c + 1))}
-    if network.forget_gates:
-        net["sens_forget"] = jnp.zeros((trials, c, d + c + 1))
+    net = {n: jnp.asarray(v) for n, v in
+           online_forget.zero_state(network, trials).items()}
     train = _Buffers([np.random.default_rng([s, 0]) for s in seeds])
     test = _Buffers([np.random.default_rng([s, 1]) for s in seeds])
     zeros = np.zeros(trials, np.int64)
@@ -297,22 +295,14 @@ def train_cerg_jax(network: CERGNetwork, trials: int, seed: int = 0,
                 "last_test": round(float(p["last_test"][k]), 1),
                 "best_test": round(float(p["best_test"][k]), 1)}
                for k, s in enumerate(seeds)]
-    perfect = [r for r in records if r["perfect"]]
-    return {
-        "network": network.describe(), "weights": network.weights(),
-        "learning_rate": rate, "decay": decay,
-        "reset_strings": reset_strings,
-        "protocol": {"max_streams": max_streams,
-                     "stream_symbols": stream_symbols,
-                     "test_streams": test_streams,
-                     "test_symbols": test_symbols},
-        "trials": records,
-        "percent_perfect": round(100 * len(perfect) / trials, 1),
-        "mean_streams_to_perfect": round(float(np.mean(
-            [r["streams"] for r in perfect])), 1) if perfect else None,
-        "mean_last_test": round(float(np.mean(
-            [r["last_test"] for r in records])), 1),
-        "steps": steps,
-        "wall_seconds": round(time.perf_counter() - start, 1),
-        **({"final_weights": {n: np.asarray(v) for n, v in weights.items()}}
-           if keep_weights else {})}
+    result = summary(network, records, rate=rate, decay=decay,
+                     reset_strings=reset_strings,
+                     protocol={"max_streams": max_streams,
+                               "stream_symbols": stream_symbols,
+                               "test_streams": test_streams,
+                               "test_symbols": test_symbols},
+                     steps=steps, seconds=time.perf_counter() - start)
+    if keep_weights:
+        result["final_weights"] = {n: np.asarray(v)
+                                   for n, v in weights.items()}
+    return result

@@ -20,7 +20,7 @@ import numpy as np
 
 from lstm_course.reproduce import online_forget
 from lstm_course.reproduce.cerg_network import CERGNetwork, initial_weights
-from lstm_course.reproduce.cerg_protocol import Protocol, right
+from lstm_course.reproduce.cerg_protocol import Protocol, right, summary
 
 
 class _Stream:
@@ -36,9 +36,9 @@ class _Stream:
 
     def _ensure(self):
         if self.at == len(self.symbols):
-            from lstm_course.reproduce.cerg_jax import _chunk
+            from lstm_course.reproduce.cerg_jax import draw_strings
 
-            self.symbols, self.masks, self.starts = _chunk(self.rng)
+            self.symbols, self.masks, self.starts = draw_strings(self.rng)
             self.at = 0
 
     def to_string_start(self):
@@ -103,19 +103,10 @@ def train_cerg(network: CERGNetwork, trials: int, seed: int = 0,
                 "trained_symbols": p.trained_symbols,
                 "last_test": p.tests[-1], "best_test": max(p.tests)}
                for s, p in zip(seeds, protocols)]
-    perfect = [r for r in records if r["perfect"]]
-    return {
-        "network": network.describe(), "weights": network.weights(),
-        "learning_rate": rate, "decay": decay,
-        "reset_strings": reset_strings,
-        "protocol": {"max_streams": max_streams,
-                     "stream_symbols": stream_symbols,
-                     "test_streams": test_streams,
-                     "test_symbols": test_symbols},
-        "trials": records,
-        "percent_perfect": round(100 * len(perfect) / trials, 1),
-        "mean_streams_to_perfect": round(float(np.mean(
-            [r["streams"] for r in perfect])), 1) if perfect else None,
-        "mean_last_test": round(float(np.mean(
-            [r["last_test"] for r in records])), 1),
-        "steps": steps, "wall_seconds": round(time.perf_counter() - start, 1)}
+    return summary(network, records, rate=rate, decay=decay,
+                   reset_strings=reset_strings,
+                   protocol={"max_streams": max_streams,
+                             "stream_symbols": stream_symbols,
+                             "test_streams": test_streams,
+                             "test_symbols": test_symbols},
+                   steps=steps, seconds=time.perf_counter() - start)

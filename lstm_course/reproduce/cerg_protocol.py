@@ -91,3 +91,22 @@ class Protocol:
         else:
             self.phase = "train"
         return True
+
+
+def summary(network, records: list[dict], *, rate, decay, reset_strings,
+            protocol: dict, steps: int, seconds: float) -> dict:
+    """What a run of the protocol reports: its settings, every trial's
+    record, the share perfect, the mean streams to perfection and the mean
+    right predictions of the last test."""
+    perfect = [r for r in records if r["perfect"]]
+    return {
+        "network": network.describe(), "weights": network.weights(),
+        "learning_rate": rate, "decay": decay,
+        "reset_strings": reset_strings, "protocol": protocol,
+        "trials": records,
+        "percent_perfect": round(100 * len(perfect) / len(records), 1),
+        "mean_streams_to_perfect": round(float(np.mean(
+            [r["streams"] for r in perfect])), 1) if perfect else None,
+        "mean_last_test": round(float(np.mean(
+            [r["last_test"] for r in records])), 1),
+        "steps": steps, "wall_seconds": round(seconds, 1)}
