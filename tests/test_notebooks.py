@@ -89,29 +89,26 @@ def test_chapter_06_shows_the_committed_seed_table():
     assert any(c.cell_type == "markdown" and c.source == body for c in cells)
 
 
+def _shows(notebook: str, results: str) -> bool:
+    """Whether a markdown cell of ``solutions/notebook`` holds the whole
+    committed table ``benchmarks/results/results``."""
+    table = (REPO / "benchmarks/results" / results).read_text().strip()
+    cells = nbformat.read(REPO / "solutions" / notebook, 4).cells
+    return any(c.cell_type == "markdown" and table in c.source for c in cells)
+
+
 def test_chapter_04_shows_the_committed_reproduction_table():
     """Chapter 04 copies benchmarks/results/reproduce_1997.md into its
     section 8; rows run later must be copied in too."""
-    table = (REPO / "benchmarks/results/reproduce_1997.md").read_text()
-    cells = nbformat.read(REPO / "solutions/04_experiments1997.ipynb",
-                          4).cells
-    assert any(c.cell_type == "markdown" and table.strip() in c.source
-               for c in cells)
+    assert _shows("04_experiments1997.ipynb", "reproduce_1997.md")
 
 
 def test_chapter_04_shows_the_committed_paper_configuration_table():
     """Section 8 copies benchmarks/results/reproduce_1997_paper.md; rows
     run later must be copied in too."""
-    table = (REPO / "benchmarks/results/reproduce_1997_paper.md").read_text()
-    cells = nbformat.read(REPO / "solutions/04_experiments1997.ipynb",
-                          4).cells
-    assert any(c.cell_type == "markdown" and table.strip() in c.source
-               for c in cells)
+    assert _shows("04_experiments1997.ipynb", "reproduce_1997_paper.md")
 
 
 def test_chapter_05_shows_the_committed_gers_table():
     """Section 4 copies benchmarks/results/cerg_gers.md."""
-    table = (REPO / "benchmarks/results/cerg_gers.md").read_text()
-    cells = nbformat.read(REPO / "solutions/05_modern_lstm.ipynb", 4).cells
-    assert any(c.cell_type == "markdown" and table.strip() in c.source
-               for c in cells)
+    assert _shows("05_modern_lstm.ipynb", "cerg_gers.md")
