@@ -60,16 +60,44 @@ def _run_solutions(args) -> int:
     return 0
 
 
+def _report_paths(args) -> dict:
+    return dict(json_path=args.json, junit_path=args.junit,
+                csv_path=args.csv, feedback_dir=args.feedback_dir,
+                gradescope_path=args.gradescope, markdown_path=args.markdown,
+                min_score=args.min_score)
+
+
 def _grade(args) -> int:
     from lstm_course.grading.command import grade_command
 
     return grade_command(
-        [Path(p) for p in args.paths], json_path=args.json,
-        junit_path=args.junit, csv_path=args.csv,
-        feedback_dir=args.feedback_dir, gradescope_path=args.gradescope,
-        markdown_path=args.markdown, min_score=args.min_score,
-        seed=args.seed, timeout=args.timeout, jobs=args.jobs,
-        sandbox=args.sandbox)
+        [Path(p) for p in args.paths], **_report_paths(args), seed=args.seed,
+        timeout=args.timeout, jobs=args.jobs, sandbox=args.sandbox,
+        shard=args.shard)
+
+
+def _merge(args) -> int:
+    from lstm_course.grading.command import merge_command
+
+    return merge_command([Path(p) for p in args.files], **_report_paths(args))
+
+
+def _add_report_options(parser) -> None:
+    """The reports of a grading run, for ``grade`` and ``merge``."""
+    parser.add_argument("--json", type=Path, metavar="FILE")
+    parser.add_argument("--junit", type=Path, metavar="FILE")
+    parser.add_argument("--csv", type=Path, metavar="FILE",
+                        help="class gradebook: a row per student")
+    parser.add_argument("--feedback-dir", type=Path, metavar="DIR",
+                        help="one Markdown feedback file per student")
+    parser.add_argument("--gradescope", type=Path, metavar="FILE",
+                        help="Gradescope's results.json")
+    parser.add_argument("--markdown", type=Path, metavar="FILE",
+                        help="also write the table here (e.g. a CI job "
+                        "summary)")
+    parser.add_argument("--min-score", type=float, metavar="X",
+                        help="exit 1 if a student's total is below this "
+                        "fraction of the maximum (0-1)")
 
 
 def _init_student_repo(args) -> int:
@@ -137,19 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
         "grade", help="grade hand-ins: a notebook, a student's folder, or a "
         "folder of students' folders")
     grd.add_argument("paths", nargs="+", metavar="PATH")
-    grd.add_argument("--json", type=Path, metavar="FILE")
-    grd.add_argument("--junit", type=Path, metavar="FILE")
-    grd.add_argument("--csv", type=Path, metavar="FILE",
-                     help="class gradebook: a row per student")
-    grd.add_argument("--feedback-dir", type=Path, metavar="DIR",
-                     help="one Markdown feedback file per student")
-    grd.add_argument("--gradescope", type=Path, metavar="FILE",
-                     help="Gradescope's results.json")
-    grd.add_argument("--markdown", type=Path, metavar="FILE",
-                     help="also write the table here (e.g. a CI job summary)")
-    grd.add_argument("--min-score", type=float, metavar="X",
-                     help="exit 1 if a student's total is below this "
-                     "fraction of the maximum (0-1)")
+    _add_report_options(grd)
     grd.add_argument("--seed", type=int, metavar="N",
                      help="draw inputs from this seed (default: a fresh one)")
     grd.add_argument("--timeout", type=float, default=60.0, metavar="S",
@@ -162,7 +178,18 @@ def build_parser() -> argparse.ArgumentParser:
                      "(default: refuse to grade without it), auto (the "
                      "weaker isolation, labelled, where it cannot start), "
                      "off")
+    grd.add_argument("--shard", metavar="I/N",
+                     help="grade only the I-th of N disjoint slices of the "
+                     "students (needs --seed and --json; join the slices "
+                     "with `lstm-course merge`)")
     grd.set_defaults(handler=_grade)
+
+    mrg = commands.add_parser(
+        "merge", help="join the JSON of `grade --shard I/N` runs into the "
+        "reports of one run")
+    mrg.add_argument("files", nargs="+", metavar="SHARD.json")
+    _add_report_options(mrg)
+    mrg.set_defaults(handler=_merge)
 
     init = commands.add_parser(
         "init-student-repo", help="write the GitHub Actions workflow that "

@@ -159,7 +159,7 @@ def test_gers_cerg_table_refuses_to_count_a_network_twice(tmp_path,
     monkeypatch.setattr(suite, "RESULTS", tmp_path)
     source = REPO / "benchmarks/results/cerg_gers/forget_seed0.json"
     shutil.copy(source, tmp_path / "forget_seed0.json")
-    assert "| forget gates, lr 0.5 | 424 | 18 | 20 |" in suite.table()
+    assert "| forget gates, lr 0.5 | 424 | 18 (18,889) |" in suite.table()
     shutil.copy(source, tmp_path / "forget_seed0_again.json")
     with pytest.raises(ValueError, match="more than one file"):
         suite.table()

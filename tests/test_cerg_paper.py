@@ -11,6 +11,7 @@ from lstm_course.reproduce.cerg_network import CERGNetwork, initial_weights
 
 FORGET = CERGNetwork()
 CELL_1997 = CERGNetwork(forget_gates=False)
+STATE_DECAY = CERGNetwork(forget_gates=False, state_decay=0.9)
 
 
 def test_gers_network_has_gers_424_weights():
@@ -35,6 +36,25 @@ def test_weights_start_in_the_interval_with_gers_gate_biases():
         CERGNetwork(input_gate_bias=(-1.0,))
 
 
+def test_state_decay_keeps_a_fixed_share_of_the_state():
+    """Gers' "state decay (0.9)": with the gates' inputs silenced the
+    state shrinks by 0.9 a step; the 1997 cell keeps it."""
+    shapes = STATE_DECAY.shapes()
+    weights = {n: np.zeros((1, *s)) for n, s in shapes.items()}
+    for network, factor in ((STATE_DECAY, 0.9), (CELL_1997, 1.0)):
+        state = online_forget.zero_state(network, 1)
+        state["s"][:] = 1.0
+        # zero weights: input gates at 1/2, g(0) = 0, nothing added
+        online_forget.step(network, weights, state, [0], None, [0.0])
+        np.testing.assert_allclose(state["s"], factor)
+    assert STATE_DECAY.weights() == CELL_1997.weights()
+    for bad in (0.0, 1.5):
+        with pytest.raises(ValueError, match=r"in \(0, 1\]"):
+            CERGNetwork(forget_gates=False, state_decay=bad)
+    with pytest.raises(ValueError, match="for the 1997 cell"):
+        CERGNetwork(state_decay=0.9)
+
+
 def _frozen_error(network, w, symbols, target, sources):
     """E at the last step with every step's y^c(t-1) held at ``sources``:
     the error whose exact gradient is the truncated one."""
@@ -48,7 +68,8 @@ def _frozen_error(network, w, symbols, target, sources):
         x = np.eye(d)[symbol]
         z = np.concatenate([x, sources[t]])
         gates = sig(np.append(z, 1) @ w["gate_kernel"])
-        keep = np.repeat(gates[b:2 * b], k) if network.forget_gates else 1
+        keep = np.repeat(gates[b:2 * b], k) if network.forget_gates \
+            else network.state_decay
         s = keep * s + np.repeat(gates[:b], k) * (
             4 * sig(z @ w["cell_kernel"]) - 2)
         y_c = np.repeat(gates[-b:], k) * (2 * sig(s) - 1)
@@ -56,8 +77,8 @@ def _frozen_error(network, w, symbols, target, sources):
     return 0.5 * np.sum((y - target) ** 2)
 
 
-@pytest.mark.parametrize("network", [FORGET, CELL_1997],
-                         ids=["forget gates", "1997 cell"])
+@pytest.mark.parametrize("network", [FORGET, CELL_1997, STATE_DECAY],
+                         ids=["forget gates", "1997 cell", "state decay"])
 def test_a_steps_weight_change_is_the_truncated_gradient(network):
     rng = np.random.default_rng(7)
     weights = {n: rng.uniform(-1, 1, (1, *s))
@@ -192,7 +213,8 @@ def test_compiled_buffers_read_the_same_stream_whenever_refilled():
 
 @pytest.mark.parametrize("network, options", [
     (FORGET, {"decay": 0.99}),
-    (CELL_1997, {"reset_strings": True})], ids=["forget, decay", "1997, resets"])
+    (CELL_1997, {"reset_strings": True}), (STATE_DECAY, {})],
+    ids=["forget, decay", "1997, resets", "state decay"])
 def test_compiled_protocol_gives_what_the_numpy_protocol_gives(network,
                                                                options):
     """Same weights, same streams, same protocol: the same trials, in the

@@ -3,11 +3,12 @@ functions behind the commands, which own the defaults and the checks."""
 
 from __future__ import annotations
 
+import json
 import sys
 from importlib import resources
 from pathlib import Path
 
-from lstm_course.grading import reports
+from lstm_course.grading import reports, shards
 from lstm_course.grading.grade import GradingRun, UsageError, grade
 from lstm_course.grading.sandbox import find as find_sandbox
 
@@ -45,31 +46,85 @@ def below(run: GradingRun, min_score: float) -> list[str]:
 def grade_command(paths: list[Path], *, json_path=None, junit_path=None,
                   csv_path=None, feedback_dir=None, gradescope_path=None,
                   markdown_path=None, min_score=None, seed=None,
-                  timeout=60.0, jobs=1, sandbox="required",
+                  timeout=60.0, jobs=1, sandbox="required", shard=None,
                   out=sys.stdout) -> int:
+    outputs = {"--json": json_path, "--junit": junit_path, "--csv": csv_path,
+               "--feedback-dir": feedback_dir,
+               "--gradescope": gradescope_path, "--markdown": markdown_path}
+    _check_min_score(min_score)
+    check_outputs(paths, outputs)
+    keep = None
+    if shard is not None:
+        index, count = shards.parse(shard)
+        if seed is None:
+            raise UsageError("--shard needs --seed: every shard must draw "
+                             "the same inputs for the merged run to be one "
+                             "run")
+        if json_path is None:
+            raise UsageError("--shard needs --json FILE: `lstm-course merge` "
+                             "joins the shards' JSON")
+        keep = lambda student: shards.slice_of(student, count) == index  # noqa: E731
+    run = grade(paths, seed=seed, timeout=timeout, jobs=jobs,
+                sandbox=find_sandbox(sandbox), keep=keep)
+    if shard is not None:
+        run.shard = (index, count)
+    return write_reports(run, outputs, min_score, out)
+
+
+def merge_command(files: list[Path], *, json_path=None, junit_path=None,
+                  csv_path=None, feedback_dir=None, gradescope_path=None,
+                  markdown_path=None, min_score=None,
+                  out=sys.stdout) -> int:
+    """Join the JSON of ``grade --shard`` runs into the reports one
+    unsharded run writes."""
+    _check_min_score(min_score)
+    runs = []
+    for path in files:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise UsageError(f"{path}: no such file") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise UsageError(f"{path}: cannot read it as JSON ({error})") \
+                from None
+        runs.append((str(path), shards.run_from_json(data, str(path))))
+    outputs = {"--json": json_path, "--junit": junit_path, "--csv": csv_path,
+               "--feedback-dir": feedback_dir,
+               "--gradescope": gradescope_path, "--markdown": markdown_path}
+    inputs = {Path(f).resolve() for f in files}
+    for option, target in outputs.items():
+        if target is not None and Path(target).resolve() in inputs:
+            raise UsageError(f"{option} {target} is one of the shards being "
+                             "merged; write the merged run to a new file")
+    return write_reports(shards.merge(runs), outputs, min_score, out)
+
+
+def _check_min_score(min_score):
     if min_score is not None and not 0 <= min_score <= 1:
         raise UsageError(f"--min-score is a fraction of the maximum, between "
                          f"0 and 1; got {min_score:g}")
-    check_outputs(paths, {"--json": json_path, "--junit": junit_path,
-                          "--csv": csv_path, "--feedback-dir": feedback_dir,
-                          "--gradescope": gradescope_path,
-                          "--markdown": markdown_path})
-    run = grade(paths, seed=seed, timeout=timeout, jobs=jobs,
-                sandbox=find_sandbox(sandbox))
+
+
+def write_reports(run: GradingRun, outputs: dict, min_score, out) -> int:
+    """Print the table, write the reports ``outputs`` asks for (option ->
+    path or None); 1 if a student is below ``min_score``."""
     summary = reports.table(run)
     out.write(summary)
-    if markdown_path:
-        Path(markdown_path).write_text(summary, encoding="utf-8")
-    if json_path:
-        reports.write_json(reports.as_json(run), Path(json_path))
-    if junit_path:
-        Path(junit_path).write_text(reports.junit(run), encoding="utf-8")
-    if csv_path:
-        Path(csv_path).write_text(reports.gradebook(run), encoding="utf-8")
-    if feedback_dir:
-        reports.write_feedback(run, Path(feedback_dir))
-    if gradescope_path:
-        reports.write_json(reports.gradescope(run), Path(gradescope_path))
+    if outputs["--markdown"]:
+        Path(outputs["--markdown"]).write_text(summary, encoding="utf-8")
+    if outputs["--json"]:
+        reports.write_json(reports.as_json(run), Path(outputs["--json"]))
+    if outputs["--junit"]:
+        Path(outputs["--junit"]).write_text(reports.junit(run),
+                                            encoding="utf-8")
+    if outputs["--csv"]:
+        Path(outputs["--csv"]).write_text(reports.gradebook(run),
+                                          encoding="utf-8")
+    if outputs["--feedback-dir"]:
+        reports.write_feedback(run, Path(outputs["--feedback-dir"]))
+    if outputs["--gradescope"]:
+        reports.write_json(reports.gradescope(run),
+                           Path(outputs["--gradescope"]))
     if min_score is not None:
         low = below(run, min_score)
         if low:

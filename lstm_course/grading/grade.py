@@ -50,6 +50,10 @@ class GradingRun:
     seed: int
     submissions: list[Submission]
     sandbox: str = ""  # how student code was isolated, for the reports
+    #: every student found, graded here or not, by their place in the
+    #: class (what merging shards sorts by)
+    order: dict[str, int] = field(default_factory=dict)
+    shard: tuple[int, int] | None = None  # (I, N) of ``grade --shard I/N``
 
     def students(self) -> dict[str, list[Submission]]:
         grouped: dict[str, list[Submission]] = {}
@@ -265,10 +269,12 @@ def _grader_error(error: Exception) -> str:
 
 
 def grade(paths: list[Path], seed: int | None = None, timeout: float = 60.0,
-          jobs: int = 1, sandbox: Sandbox | None = None) -> GradingRun:
+          jobs: int = 1, sandbox: Sandbox | None = None,
+          keep=None) -> GradingRun:
     """Grade every hand-in under ``paths`` with inputs drawn from ``seed``
     (a fresh random one when None; it is part of the result either way),
-    student code isolated by ``sandbox`` (default: bubblewrap, required)."""
+    student code isolated by ``sandbox`` (default: bubblewrap, required);
+    only the students for whom ``keep(name)`` is true, if given."""
     if timeout <= 0:
         raise UsageError(f"--timeout must be > 0 seconds, got {timeout:g}")
     if jobs < 1:
@@ -283,9 +289,13 @@ def grade(paths: list[Path], seed: int | None = None, timeout: float = 60.0,
     students: dict[str, list[Found]] = {}
     for found in discover(paths):
         students.setdefault(found.student, []).append(found)
+    order = {student: i for i, student in enumerate(students)}
+    if keep is not None:
+        students = {s: f for s, f in students.items() if keep(s)}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         graded = list(pool.map(
             lambda found: grade_student(found, seed, timeout, sandbox),
             students.values()))
     return GradingRun(seed, [s for submissions in graded
-                             for s in submissions], sandbox.description)
+                             for s in submissions], sandbox.description,
+                      order={s: order[s] for s in students})

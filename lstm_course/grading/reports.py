@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from lstm_course.grading.grade import GradingRun, Submission
+from lstm_course.grading.shards import exercise_json
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028"
                      r"\u2029\u202a-\u202e\u2066-\u2069]")
@@ -62,14 +63,20 @@ def table(run: GradingRun) -> str:
 
 
 def as_json(run: GradingRun) -> dict:
+    """The design doc's JSON (section 8); each exercise's ``detail`` and the
+    run's ``order`` and ``shard`` are what ``lstm-course merge`` rebuilds
+    the run from."""
     return {"version": 1, "seed": run.seed, "sandbox": run.sandbox,
-            "submissions": [
+            "shard": list(run.shard) if run.shard else None,
+            "order": run.order, "submissions": [
         {"path": sub.path, "student": sub.student, "score": sub.score,
          "max_score": sub.max_score,
-         **({"error": plain(sub.error)} if sub.error else {}),
+         **({"error": plain(sub.error), "detail": {"error": sub.error}}
+            if sub.error else {}),
          "exercises": [{"id": ex.id, "score": ex.score,
                         "max_score": ex.max_score, "status": ex.status,
-                        "message": plain(ex.message, 1000)}
+                        "message": plain(ex.message, 1000),
+                        "detail": exercise_json(ex)}
                        for ex in sub.exercises]}
         for sub in run.submissions]}
 

@@ -108,7 +108,8 @@ def draw_strings(rng, strings=1024):
 
 
 @functools.cache
-def _chunk_fn(blocks, cells_per_block, forget, reset_strings, steps):
+def _chunk_fn(blocks, cells_per_block, forget, state_decay, reset_strings,
+              steps):
     """The compiled scan of ``steps`` symbols for one network shape."""
     jax = _jax()
     jnp = jax.numpy
@@ -152,7 +153,8 @@ def _chunk_fn(blocks, cells_per_block, forget, reset_strings, steps):
         net_c = matvec(z, w["cell_kernel"])
         gates = sigmoid(matvec(z1, w["gate_kernel"]))
         y_in, y_out = gates[:, :b], gates[:, -b:]
-        keep = per_cell(gates[:, b:2 * b]) if forget else jnp.ones((trials, c))
+        keep = per_cell(gates[:, b:2 * b]) if forget \
+            else jnp.full((trials, c), state_decay)
         f_c = sigmoid(net_c)
         g, dg = 4 * f_c - 2, 4 * f_c * (1 - f_c)
         s_prev = net["s"]
@@ -278,7 +280,8 @@ def train_cerg_jax(network: CERGNetwork, trials: int, seed: int = 0,
     limits = (stream_symbols, test_symbols, test_streams, max_streams,
               1.0 if decay is None else float(decay))
     chunk = _chunk_fn(network.blocks, network.cells_per_block,
-                      network.forget_gates, reset_strings, CHUNK)
+                      network.forget_gates, network.state_decay,
+                      reset_strings, CHUNK)
     steps = 0
     start = time.perf_counter()
     while True:

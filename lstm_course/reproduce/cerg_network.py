@@ -12,6 +12,11 @@ biases start block by block at -0.5, -1, -1.5, -2 (input and output
 gates) and +0.5, +1, +1.5, +2 (forget gates). g and h are the 1997 paper's
 (ranges [-2, 2] and [-1, 1]), which Gers et al. keep.
 
+``state_decay`` is Table 2's "LSTM with state decay (0.9)": the 1997 cell
+whose state keeps a fixed share of itself each step,
+s_c(t) = 0.9 s_c(t-1) + y^in g(net_c) (Mozer's focused backpropagation,
+which Gers et al. discuss in their section 2.1 and measure as no help).
+
 Weights, each with a leading trial axis K:
 
 - ``cell_kernel`` (D + C, C): rows ``[inputs | cell outputs of t-1]``;
@@ -43,8 +48,16 @@ class CERGNetwork:
     input_gate_bias: tuple = (-0.5, -1.0, -1.5, -2.0)
     forget_gate_bias: tuple = (0.5, 1.0, 1.5, 2.0)
     output_gate_bias: tuple = (-0.5, -1.0, -1.5, -2.0)
+    state_decay: float = 1.0
 
     def __post_init__(self):
+        if not 0 < self.state_decay <= 1:
+            raise ValueError("state_decay is the share of the state kept "
+                             f"each step, in (0, 1]; got {self.state_decay}")
+        if self.forget_gates and self.state_decay != 1:
+            raise ValueError("state_decay is for the 1997 cell "
+                             "(forget_gates=False): forget gates learn "
+                             "their own decay")
         for name in ("input_gate_bias", "forget_gate_bias",
                      "output_gate_bias"):
             if len(getattr(self, name)) != self.blocks:
@@ -79,6 +92,8 @@ class CERGNetwork:
 
     def describe(self) -> str:
         kind = "forget gates" if self.forget_gates else "1997 cell"
+        if self.state_decay != 1:
+            kind += f", state decay {self.state_decay}"
         return (f"{self.blocks} blocks x {self.cells_per_block} cells, "
                 f"{kind}, {self.weights()} weights")
 

@@ -10,6 +10,8 @@ One step of trial k, with z(t) = [x(t), y^c(t-1)] (and a 1 for biases):
     s_c(t) = y^{\varphi_j}(t)\, s_c(t-1) + y^{in_j}(t)\, g(net_c(t)), \quad
     y^c(t) = y^{out_j}(t)\, h(s_c(t))
 
+(the 1997 cell: y^phi = 1, or the network's fixed ``state_decay``)
+
 and, the net inputs' sources held constant (the truncation), the states'
 sensitivities
 
@@ -90,7 +92,8 @@ def step(network: CERGNetwork, weights: dict, state: dict, symbols,
     y_phi = gates[:, blocks:2 * blocks] if network.forget_gates else None
     f_c = sigmoid(net_c)
     g, dg = 4 * f_c - 2, 4 * f_c * (1 - f_c)
-    keep = per_cell(y_phi) if network.forget_gates else np.ones((trials, c))
+    keep = per_cell(y_phi) if network.forget_gates \
+        else np.full((trials, c), network.state_decay)
     s_prev = state["s"]
     s = keep * s_prev + per_cell(y_in) * g
     sens_cell = keep[..., None] * state["sens_cell"] \

@@ -81,6 +81,7 @@ def test_min_score_fails_the_run_for_a_student_below_it(tmp_path, sandboxed):
     (["grade", "chapters", "--json", "chapters/out.json"],
      "inside a hand-in being graded"),
     (["grade", "chapters", "--seed", "x"], "invalid int value"),
+    (["grade", "chapters", "--shard", "1/2"], "--shard needs --seed"),
 ])
 def test_usage_errors_exit_2_with_a_reason(args, message):
     done = lstm_course(*args, cwd=REPO)

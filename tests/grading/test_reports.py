@@ -50,7 +50,8 @@ def test_json_follows_the_design_schema():
     data = reports.as_json(run_with("boom"))
     assert data["version"] == 1 and data["seed"] == 42
     exercise = data["submissions"][0]["exercises"][0]
-    assert set(exercise) == {"id", "score", "max_score", "status", "message"}
+    assert set(exercise) == {"id", "score", "max_score", "status", "message",
+                             "detail"}  # detail: what `merge` rebuilds from
     assert exercise["status"] == "error"
 
 
