@@ -82,6 +82,19 @@ def _merge(args) -> int:
     return merge_command([Path(p) for p in args.files], **_report_paths(args))
 
 
+def _gradescope_autograder(args) -> int:
+    from lstm_course.grading.gradescope import build_autograder
+
+    built = build_autograder(Path(args.zip), sandbox=args.sandbox,
+                             timeout=args.timeout)
+    print(f"wrote {built['path']} ({built['bytes'] / 1024:,.0f} KiB: "
+          f"{', '.join(built['files'])}); lstm-course {built['version']}, "
+          f"built on Python {built['python']}. Upload it as the "
+          "assignment's autograder (Gradescope: Configure Autograder, "
+          "zip file upload).")
+    return 0
+
+
 def _add_report_options(parser) -> None:
     """The reports of a grading run, for ``grade`` and ``merge``."""
     parser.add_argument("--json", type=Path, metavar="FILE")
@@ -190,6 +203,19 @@ def build_parser() -> argparse.ArgumentParser:
     mrg.add_argument("files", nargs="+", metavar="SHARD.json")
     _add_report_options(mrg)
     mrg.set_defaults(handler=_merge)
+
+    gsc = commands.add_parser(
+        "gradescope-autograder", help="build Gradescope's autograder zip: "
+        "setup.sh, run_autograder and this version of the course")
+    gsc.add_argument("zip", metavar="OUT.zip")
+    gsc.add_argument("--sandbox", choices=("auto", "required"),
+                     default="auto",
+                     help="auto (default): bubblewrap where Gradescope's "
+                     "container lets it start, else the weaker, labelled "
+                     "isolation; required: refuse to grade without it")
+    gsc.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                     help="seconds per exercise (default 60)")
+    gsc.set_defaults(handler=_gradescope_autograder)
 
     init = commands.add_parser(
         "init-student-repo", help="write the GitHub Actions workflow that "

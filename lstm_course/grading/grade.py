@@ -11,7 +11,7 @@ import os
 import re
 import secrets
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lstm_course.exercises.registry import ExerciseResult, all_exercises
@@ -270,11 +270,13 @@ def _grader_error(error: Exception) -> str:
 
 def grade(paths: list[Path], seed: int | None = None, timeout: float = 60.0,
           jobs: int = 1, sandbox: Sandbox | None = None,
-          keep=None) -> GradingRun:
+          keep=None, student: str | None = None) -> GradingRun:
     """Grade every hand-in under ``paths`` with inputs drawn from ``seed``
     (a fresh random one when None; it is part of the result either way),
     student code isolated by ``sandbox`` (default: bubblewrap, required);
-    only the students for whom ``keep(name)`` is true, if given."""
+    only the students for whom ``keep(name)`` is true, if given; every
+    notebook found as one ``student``'s, if given (one upload, however its
+    folders are laid out)."""
     if timeout <= 0:
         raise UsageError(f"--timeout must be > 0 seconds, got {timeout:g}")
     if jobs < 1:
@@ -288,6 +290,8 @@ def grade(paths: list[Path], seed: int | None = None, timeout: float = 60.0,
         sandbox = find("required")
     students: dict[str, list[Found]] = {}
     for found in discover(paths):
+        if student is not None:
+            found = replace(found, student=student)
         students.setdefault(found.student, []).append(found)
     order = {student: i for i, student in enumerate(students)}
     if keep is not None:

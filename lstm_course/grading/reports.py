@@ -167,17 +167,23 @@ def write_feedback(run: GradingRun, folder: Path) -> list[Path]:
 
 
 def gradescope(run: GradingRun) -> dict:
-    """Gradescope's results.json for one hand-in (all notebooks graded)."""
+    """Gradescope's results.json for one hand-in (all notebooks graded),
+    with only the keys Gradescope documents: a visible test per exercise
+    (the in-notebook check's messages); the maximum is the assignment's,
+    set on Gradescope."""
     tests = [{"name": f"{sub.path}: {ex.id} ({ex.title})",
               "score": ex.score, "max_score": ex.max_score,
               "status": "passed" if ex.passed else "failed",
-              "output": plain(ex.message, 1000)}
+              "output": plain(ex.message, 1000), "visibility": "visible"}
              for sub in run.submissions for ex in sub.exercises]
+    output = f"Graded with seed {run.seed}; sandbox: {plain(run.sandbox)}."
+    missing = [f"{plain(s.path)}: {plain(s.error)}" for s in run.submissions
+               if s.error]
+    if missing:
+        output += " Not graded: " + "; ".join(missing)
     return {"score": round(sum(t["score"] for t in tests), 6),
-            "max_score": round(sum(t["max_score"] for t in tests), 6),
-            "output": f"Graded with seed {run.seed}; sandbox: "
-                      f"{plain(run.sandbox)}.",
-            "visibility": "visible", "tests": tests}
+            "output": output, "visibility": "visible",
+            "stdout_visibility": "hidden", "tests": tests}
 
 
 def write_json(data: dict, path: Path) -> None:
