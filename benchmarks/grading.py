@@ -1,6 +1,7 @@
 """Time `lstm-course grade` on one student's hand-in and on a class of 30.
 
     python benchmarks/grading.py [--students 30] [--jobs 2] [--timeout 10]
+        [--shards N]
 
 Builds a class from solutions/: every student hands in every chapter; each
 exercise cell is kept (most), broken (a wrong answer), left as the released
@@ -9,6 +10,9 @@ random with a fixed seed. Grades one student, then the class, through the
 command line, checks that every kept exercise got full marks and every
 mutated one did not, and writes ``benchmarks/results/grading.json``.
 Targets (issue 4): one student <= 60 s, a class of 30 <= 5 min, on 2 cores.
+With ``--shards N`` the class is graded again in N shards, one after
+another (``grade --shard I/N``), and merged (``lstm-course merge``): the
+merged gradebook must equal the one run's, and both times are recorded.
 """
 
 from __future__ import annotations
@@ -71,16 +75,46 @@ def build_class(folder: Path, students: int, seed: int) -> dict:
     return plan
 
 
-def grade(path: Path, out: Path, jobs: int, timeout: float) -> tuple[float, dict]:
+def lstm_course(*args) -> float:
+    """Run the command; its wall time in seconds."""
     start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "lstm_course.cli", "grade", str(path),
-         "--json", str(out), "--jobs", str(jobs), "--timeout", str(timeout)],
-        capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    done = subprocess.run([sys.executable, "-m", "lstm_course.cli", *args],
+                          capture_output=True, text=True)
     if done.returncode != 0:
-        raise SystemExit(f"grading failed:\n{done.stderr[-3000:]}")
+        raise SystemExit(f"lstm-course {args[0]} failed:\n"
+                         f"{done.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def grade(path: Path, out: Path, jobs: int, timeout: float,
+          *extra: str) -> tuple[float, dict]:
+    seconds = lstm_course("grade", str(path), "--json", str(out), "--jobs",
+                          str(jobs), "--timeout", str(timeout), *extra)
     return seconds, json.loads(out.read_text())
+
+
+def sharded(path: Path, scratch: Path, shards: int, jobs: int,
+            timeout: float, seed: int) -> dict:
+    """Grade ``path`` in ``shards`` shards one after another, merge them,
+    and compare the merged gradebook with the one run's
+    (``scratch/whole.csv``, same seed)."""
+    times, parts = [], []
+    for index in range(1, shards + 1):
+        part = scratch / f"shard{index}.json"
+        seconds, _ = grade(path, part, jobs, timeout, "--seed", str(seed),
+                           "--shard", f"{index}/{shards}")
+        times.append(round(seconds, 1))
+        parts.append(str(part))
+        print(f"shard {index}/{shards}: {seconds:.1f} s", flush=True)
+    merge_s = lstm_course("merge", *parts, "--csv",
+                          str(scratch / "merged.csv"))
+    merged = (scratch / "merged.csv").read_bytes()
+    if merged != (scratch / "whole.csv").read_bytes():
+        raise SystemExit("the merged shards' gradebook differs from the "
+                         "one run's")
+    return {"shards": shards, "shard_s": times,
+            "shards_total_s": round(sum(times), 1),
+            "merge_s": round(merge_s, 1), "gradebooks_equal": True}
 
 
 def check(report: dict, plan: dict) -> int:
@@ -103,6 +137,9 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--shards", type=int, metavar="N",
+                        help="also grade the class in N shards, one after "
+                        "another, and merge them")
     parser.add_argument("--out", type=Path,
                         default=ROOT / "benchmarks/results/grading.json")
     args = parser.parse_args(argv)
@@ -120,15 +157,22 @@ def main(argv=None) -> int:
         print(f"one student ({len(report['submissions'])} notebooks): "
               f"{one:.1f} s", flush=True)
         whole, report = grade(scratch / "class", scratch / "class.json",
-                              args.jobs, args.timeout)
+                              args.jobs, args.timeout, "--seed",
+                              str(args.seed), "--csv",
+                              str(scratch / "whole.csv"))
         checked = check(report, plan)
         print(f"class of {args.students} ({checked} exercises, {kinds}): "
               f"{whole:.1f} s", flush=True)
+        extra = {}
+        if args.shards:
+            extra["sharded"] = sharded(scratch / "class", scratch,
+                                       args.shards, args.jobs, args.timeout,
+                                       args.seed)
     write_results(args.out, students=args.students, jobs=args.jobs,
                   timeout_s=args.timeout, exercises_by_kind=kinds,
                   sandbox=report["sandbox"],
                   one_student_s=round(one, 1), class_s=round(whole, 1),
-                  targets_s={"one_student": 60, "class": 300})
+                  targets_s={"one_student": 60, "class": 300}, **extra)
     return 0
 
 

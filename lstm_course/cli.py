@@ -95,6 +95,15 @@ def _gradescope_autograder(args) -> int:
     return 0
 
 
+def _similarity(args) -> int:
+    from lstm_course.grading.similarity import similarity_command
+
+    return similarity_command([Path(p) for p in args.paths],
+                              threshold=args.threshold,
+                              markdown_path=args.markdown,
+                              csv_path=args.csv)
+
+
 def _add_report_options(parser) -> None:
     """The reports of a grading run, for ``grade`` and ``merge``."""
     parser.add_argument("--json", type=Path, metavar="FILE")
@@ -216,6 +225,20 @@ def build_parser() -> argparse.ArgumentParser:
     gsc.add_argument("--timeout", type=float, default=60.0, metavar="S",
                      help="seconds per exercise (default 60)")
     gsc.set_defaults(handler=_gradescope_autograder)
+
+    sim = commands.add_parser(
+        "similarity", help="flag hand-ins whose exercise cells are more "
+        "alike than that exercise's answers are across the class, or like "
+        "the package's own reference")
+    sim.add_argument("paths", nargs="+", metavar="PATH")
+    sim.add_argument("--threshold", type=float, default=0.6, metavar="X",
+                     help="excess similarity over the exercise's class "
+                     "median that flags a pair, in (0, 1] (default 0.6)")
+    sim.add_argument("--markdown", type=Path, metavar="FILE",
+                     help="the report, each flagged pair side by side")
+    sim.add_argument("--csv", type=Path, metavar="FILE",
+                     help="the flagged pairs, a row each")
+    sim.set_defaults(handler=_similarity)
 
     init = commands.add_parser(
         "init-student-repo", help="write the GitHub Actions workflow that "
