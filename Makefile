@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 LAB_ARGS ?=
+# The folder JupyterLab opens on (tests open a copy).
+LAB_DIR ?= chapters
 # Jupyter refuses to run as root without this flag (containers, CI runners).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 STAMP := $(VENV)/.installed
@@ -11,8 +13,10 @@ EXTRAS ?= test
 
 .PHONY: lab test test-units test-backends test-notebooks release release-check solutions grade bench reproduce torch clean
 
+# The course's JupyterLab settings (lstm_course/lab/overrides.json): no news
+# or update prompts for students.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=chapters $(ROOT_FLAG) $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) --LabApp.app_settings_dir=lstm_course/lab $(ROOT_FLAG) $(LAB_ARGS)
 
 # Everything on TensorFlow, then the cells and models again on JAX.
 test: $(STAMP)
