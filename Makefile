@@ -11,12 +11,20 @@ STAMP := $(VENV)/.installed
 # Extras to install: CI adds `ray` to test the 1997 suite on a local Ray.
 EXTRAS ?= test
 
-.PHONY: lab test test-units test-backends test-notebooks release release-check solutions grade bench reproduce torch clean
+.PHONY: lab book test test-units test-backends test-notebooks release release-check solutions grade bench reproduce torch clean
 
 # The course's JupyterLab settings (lstm_course/lab/overrides.json): no news
 # or update prompts for students.
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) --LabApp.app_settings_dir=lstm_course/lab $(ROOT_FLAG) $(LAB_ARGS)
+
+# The course as a static website in _build/book (offline: Sphinx, MyST-NB,
+# sphinx-book-theme and MathJax from the package index).
+book:
+	test -x $(BIN)/python || $(MAKE) $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[book]'
+	$(BIN)/lstm-course book --out _build/book
+	@echo "open _build/book/index.html"
 
 # Everything on TensorFlow, then the cells and models again on JAX.
 test: $(STAMP)

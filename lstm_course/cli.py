@@ -104,6 +104,15 @@ def _similarity(args) -> int:
                               csv_path=args.csv)
 
 
+def _book(args) -> int:
+    from lstm_course.book import build
+
+    built = build(Path(args.out), Path(args.solutions))
+    print(f"wrote {args.out}/index.html: {len(built['pages'])} chapters, "
+          f"{built['bytes'] / 2**20:.1f} MB, {built['seconds']:.0f} s")
+    return 0
+
+
 def _add_report_options(parser) -> None:
     """The reports of a grading run, for ``grade`` and ``merge``."""
     parser.add_argument("--json", type=Path, metavar="FILE")
@@ -225,6 +234,15 @@ def build_parser() -> argparse.ArgumentParser:
     gsc.add_argument("--timeout", type=float, default=60.0, metavar="S",
                      help="seconds per exercise (default 60)")
     gsc.set_defaults(handler=_gradescope_autograder)
+
+    book = commands.add_parser(
+        "book", help="build the course as a static website from the "
+        "solutions' class-mode outputs, answers removed (offline)")
+    book.add_argument("--out", default="_build/book", metavar="DIR",
+                      help="where the site goes (replaced; default "
+                      "_build/book)")
+    book.add_argument("--solutions", default="solutions", metavar="DIR")
+    book.set_defaults(handler=_book)
 
     sim = commands.add_parser(
         "similarity", help="flag hand-ins whose exercise cells are more "
