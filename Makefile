@@ -71,8 +71,9 @@ grade: $(STAMP)
 
 # Speed: cells vs their Keras twins on every installed backend, each chapter
 # in smoke and class mode, `make test`, and the grader (results/ : JSON, .md).
-# make test first: it holds the README to the committed cell_speed result,
-# which cell_speed.py then replaces (summary.py writes the README's table).
+# make test first: it holds summary.md to the committed cell_speed result and
+# the README's chapter times to chapter_times.json, which the runs replace
+# (summary.py rewrites both).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/test_time.py
 	$(BIN)/python benchmarks/cell_speed.py

@@ -5,9 +5,11 @@ the chapters' wall times.
 
 Reads ``benchmarks/results/{cell_speed,chapter_times,test_time,grading}.json``
 (whichever exist; a missing one is named on the page) and writes
-``benchmarks/results/summary.md`` (ending with the README's "Speed"
-table, which it also writes into README.md, and a test holds the README
-to) and ``chapter_times.png``.
+``benchmarks/results/summary.md`` (ending with the headline table: each
+cell's train-step ratio to its twin, which a test holds to
+``cell_speed.json``) and ``chapter_times.png``; the README's chapter
+table quotes ``chapter_times.json`` as :func:`class_time` writes it, and
+a test holds it too.
 Measures nothing itself: it is the last step of ``make bench``.
 """
 
@@ -91,9 +93,9 @@ def grading_section(result) -> list[str]:
             f"{targets['class']} |"]
 
 
-def readme_table(result) -> str:
-    """The README's "Speed" table: the train-step ratio of each cell to its
-    twin at the pair's best jit setting, per backend and length."""
+def headline_table(result) -> str:
+    """The train-step ratio of each cell to its twin at the pair's best
+    jit setting, per backend and length."""
     from cell_speed import PAIRS, TWINS, headline
 
     best = headline(result["rows"])
@@ -115,15 +117,26 @@ def readme_table(result) -> str:
     return "\n".join(lines)
 
 
-def update_readme(path: Path, table: str) -> None:
-    """Put ``table`` in place of the Speed section's table in ``path``."""
-    text = path.read_text()
-    section = text.index("## Speed")
-    start = text.index("| cell (twin) |", section)
-    end = text.index("\n\n", start)
-    if text[start:end] != table:
-        path.write_text(text[:start] + table + text[end:])
-        print(f"updated the Speed table in {path}")
+def class_time(seconds: float) -> str:
+    """A chapter's class-mode time as the README's chapter table gives it."""
+    return f"{seconds:.0f} s" if seconds < 60 else f"{seconds / 60:.1f} min"
+
+
+def update_readme_times(path: Path, result) -> None:
+    """Rewrite the class-mode column of the README's chapter table from a
+    chapter_times run."""
+    times = {r["notebook"].removesuffix(".ipynb"): class_time(r["seconds"])
+             for r in result["results"] if r["mode"] == "class"}
+    lines = path.read_text().split("\n")
+    for i, line in enumerate(lines):
+        cells = line.split("|")
+        if len(cells) > 3 and cells[2].strip(" `") in times:
+            cells[-2] = f" {times[cells[2].strip(' `')]} "
+            lines[i] = "|".join(cells)
+    text = "\n".join(lines)
+    if text != path.read_text():
+        path.write_text(text)
+        print(f"updated the chapter times in {path}")
 
 
 def chapter_figure(result, path):
@@ -170,12 +183,12 @@ def main(results: Path = RESULTS) -> int:
     chapters = load("chapter_times", results)
     if chapters is not None:
         chapter_figure(chapters, results / "chapter_times.png")
+        if results == RESULTS:
+            update_readme_times(ROOT / "README.md", chapters)
     cells = load("cell_speed", results)
     if cells is not None:
-        table = readme_table(cells)
-        lines += ["## The README's Speed table", "", table, ""]
-        if results == RESULTS:
-            update_readme(ROOT / "README.md", table)
+        lines += ["## Headline: cell / twin train-step ratio", "",
+                  headline_table(cells), ""]
     out = results / "summary.md"
     out.write_text("\n".join(lines))
     print(f"wrote {out}")

@@ -1,9 +1,11 @@
-"""The benchmark summary: the README's Speed table is the committed
-cell_speed result, and the summary page reports what it was given."""
+"""The benchmark summary: its headline table is the committed cell_speed
+result, the README's chapter times are the committed chapter_times run,
+and the summary page reports what it was given."""
 
 import importlib.util
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -24,12 +26,27 @@ def summary_module():
     return benchmark_module("summary")
 
 
-def test_readme_speed_table_is_the_committed_cell_speed_run():
-    """Rerunning cell_speed.py without updating the README fails."""
+def test_headline_table_is_the_committed_cell_speed_run():
+    """Rerunning cell_speed.py without rewriting the summary fails."""
     summary = summary_module()
     result = json.loads(
         (REPO / "benchmarks/results/cell_speed.json").read_text())
-    assert summary.readme_table(result) in (REPO / "README.md").read_text()
+    assert summary.headline_table(result) in (
+        REPO / "benchmarks/results/summary.md").read_text()
+
+
+def test_readme_chapter_times_are_the_committed_chapter_times_run():
+    summary = summary_module()
+    result = json.loads(
+        (REPO / "benchmarks/results/chapter_times.json").read_text())
+    readme = (REPO / "README.md").read_text()
+    rows = {line.split("|")[2].strip(" `"): line.split("|")[-2].strip()
+            for line in readme.splitlines() if re.match(r"\| 0\d \|", line)}
+    assert len(rows) == 7
+    for record in result["results"]:
+        if record["mode"] == "class":
+            name = record["notebook"].removesuffix(".ipynb")
+            assert rows[name] == summary.class_time(record["seconds"]), name
 
 
 def test_summary_reports_targets_and_missing_results(tmp_path):

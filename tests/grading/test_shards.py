@@ -179,8 +179,8 @@ def test_a_class_in_three_shards_merges_into_the_unsharded_run(tmp_path,
     assert "one of the shards being merged" in capsys.readouterr().err
 
 
-def test_the_readme_matrix_runs_commands_the_cli_takes():
-    text = (REPO / "README.md").read_text()
+def test_the_instructors_matrix_runs_commands_the_cli_takes():
+    text = (REPO / "solutions/INSTRUCTORS.md").read_text()
     block = text.split("A GitHub Actions matrix grading a class")[1]
     block = block.split("```yaml")[1].split("```")[0]
     workflow = yaml.safe_load(textwrap.dedent(block))
