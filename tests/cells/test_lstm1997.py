@@ -194,3 +194,55 @@ def test_keras_contract_and_keras_file_round_trip(truncated, tmp_path):
 def test_bad_arguments_are_refused_with_a_reason(kwargs, match):
     with pytest.raises(ValueError, match=match):
         LSTM1997Cell(**kwargs)
+
+
+# Golden values: there is no Keras twin of the 1997 cell, so the cell and the
+# NumPy reference are also held to numbers of their own. Constant weights,
+# 2 blocks of 2 cells, x = arange / 10 (2 sequences of 3 steps, 4 inputs).
+GOLDEN_PARAMS = {
+    "W_xi": np.full((4, 2), 0.1), "W_hi": np.full((4, 2), -0.05),
+    "b_i": np.array([-0.5, -1.0]),
+    "W_xo": np.full((4, 2), 0.1), "W_ho": np.full((4, 2), -0.05),
+    "b_o": np.array([-1.0, -2.0]),
+    "W_xc": np.full((4, 4), 0.1), "W_hc": np.full((4, 4), -0.05),
+    "b_c": np.array([0.2, -0.1, 0.1, 0.0])}
+GOLDEN_X = np.arange(24, dtype=np.float64).reshape(2, 3, 4) / 10
+GOLDEN_H_LAST = np.array([
+    [0.09240398972, 0.028657270261, 0.025140451766, 0.017674866605],
+    [0.27503737462, 0.203619706087, 0.106797533352, 0.095984565011]])
+GOLDEN_S_LAST = np.array([
+    [0.542400588984, 0.164579077319, 0.307593036327, 0.215391555448],
+    [1.378633187883, 0.950376177492, 0.962405929591, 0.851892631914]])
+
+
+def test_first_step_by_the_papers_equations():
+    """Step 1 of sequence 0 written out (h and s start at 0): the golden
+    values' first step, independent of both implementations."""
+    def f(v):
+        return 1 / (1 + np.exp(-v))
+
+    net = 0.1 * GOLDEN_X[0, 0].sum()  # every weight from the inputs is 0.1
+    y_in = np.repeat(f(net + GOLDEN_PARAMS["b_i"]), 2)
+    y_out = np.repeat(f(net + GOLDEN_PARAMS["b_o"]), 2)
+    s = y_in * (4 * f(net + GOLDEN_PARAMS["b_c"]) - 2)  # s(0) = 0
+    h = y_out * (2 * f(s) - 1)
+    reference, _, _ = L.step_forward(GOLDEN_X[0, :1], np.zeros((1, 4)),
+                                     np.zeros((1, 4)), GOLDEN_PARAMS)
+    np.testing.assert_allclose(reference[0], h, atol=1e-15)
+    np.testing.assert_allclose(h, [0.014213029473, -0.002200465043,
+                                   0.002817081687, 0.001058493201],
+                               atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype, atol", [
+    pytest.param("float64", 1e-11, marks=NO_FLOAT64), ("float32", 1e-6)])
+def test_cell_and_reference_give_the_golden_values(dtype, atol):
+    h, s, _ = L.forward(GOLDEN_X, GOLDEN_PARAMS)
+    np.testing.assert_allclose(h[:, -1], GOLDEN_H_LAST, atol=1e-11)
+    np.testing.assert_allclose(s[:, -1], GOLDEN_S_LAST, atol=1e-11)
+    cell = LSTM1997Cell(2, cells_per_block=2, dtype=dtype)
+    layer = keras.layers.RNN(cell, return_sequences=True, dtype=dtype)
+    layer.build((None, 3, 4))
+    cell.set_weights(packed_weights(GOLDEN_PARAMS))
+    out = keras.ops.convert_to_numpy(layer(GOLDEN_X.astype(dtype)))
+    np.testing.assert_allclose(out[:, -1], GOLDEN_H_LAST, atol=atol)
