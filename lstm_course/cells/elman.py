@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from lstm_course.validation import positive_int
+
 
 @keras.saving.register_keras_serializable(package="lstm_course")
 class ElmanCell(keras.layers.Layer):
@@ -44,10 +46,7 @@ class ElmanCell(keras.layers.Layer):
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal",
                  bias_initializer="zeros", **kwargs):
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            raise ValueError(
-                f"units must be a positive integer, got {units!r}"
-            )
+        units = positive_int("units", units)
         super().__init__(**kwargs)
         self.units = units
         self.activation = keras.activations.get(activation)

@@ -8,6 +8,7 @@ import numpy as np
 from keras import ops
 
 from lstm_course.cells import chrono
+from lstm_course.validation import positive_int
 
 
 @keras.saving.register_keras_serializable(package="lstm_course")
@@ -61,9 +62,7 @@ class GRUCell(keras.layers.Layer):
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal",
                  bias_initializer="zeros", **kwargs):
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            raise ValueError(f"units must be a positive integer, got "
-                             f"{units!r}")
+        units = positive_int("units", units)
         if not isinstance(reset_after, bool):
             raise ValueError(f"reset_after must be True or False, got "
                              f"{reset_after!r}")

@@ -8,6 +8,7 @@ import numpy as np
 from keras import ops
 
 from lstm_course.cells import chrono
+from lstm_course.validation import positive_int
 
 #: Greff et al. (2017), "LSTM: A Search Space Odyssey", table of variants.
 VARIANTS = {
@@ -100,9 +101,7 @@ class LSTMCell(keras.layers.Layer):
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", bias_initializer="zeros",
                  **kwargs):
-        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) \
-                or units <= 0:
-            raise ValueError(f"units must be a positive integer, got {units!r}")
+        positive_int("units", units)
         if variant not in VARIANTS:
             raise ValueError(f"unknown variant {variant!r}; valid variants: "
                              f"{', '.join(VARIANTS)}")

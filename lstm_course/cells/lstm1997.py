@@ -7,6 +7,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from lstm_course.validation import positive_int
+
 
 def _per_block(name, value, blocks):
     """None, one number, or one number per block -> a list per block."""
@@ -43,12 +45,8 @@ CELL_OUTPUTS = ("paper", "identity")
 def check_settings(blocks, cells_per_block, weight_range, **choices):
     """Refuse a block layout, weight range or choice (``name=(value,
     allowed)``) that a 1997 cell cannot have, saying what is expected."""
-    for name, value in (("blocks", blocks),
-                        ("cells_per_block", cells_per_block)):
-        if isinstance(value, bool) or not isinstance(
-                value, (int, np.integer)) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got "
-                             f"{value!r}")
+    positive_int("blocks", blocks)
+    positive_int("cells_per_block", cells_per_block)
     if isinstance(weight_range, bool) or not isinstance(
             weight_range, (int, float)) or not 0 < weight_range < np.inf:
         raise ValueError(f"weight_range must be a number > 0, got "

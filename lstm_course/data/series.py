@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstm_course.validation import positive_int
+
 SERIES = {"sunspots": "yearly sunspot numbers, 1700-2008",
           "co2": "monthly CO2 at Mauna Loa (ppm), 1958-2001"}
 PARTS = ("train", "validation", "test")
@@ -82,10 +84,7 @@ class SplitSeries:
         """``(inputs (N, lookback), targets (N, horizon), origins (N,))``
         for every origin whose targets lie inside ``part``, oldest first."""
         for name, value in (("lookback", lookback), ("horizon", horizon)):
-            if isinstance(value, bool) or not isinstance(
-                    value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got "
-                                 f"{value!r}")
+            positive_int(name, value)
         start, stop = self._bounds(part)
         origins = np.arange(max(start, lookback), stop - horizon + 1)
         if len(origins) == 0:

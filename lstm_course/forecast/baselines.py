@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstm_course.validation import positive_int
+
 
 def _windows(inputs):
     inputs = np.asarray(inputs, float)
@@ -21,16 +23,10 @@ def _windows(inputs):
     return inputs
 
 
-def _positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-            or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
-
 def naive(inputs, horizon: int) -> np.ndarray:
     """(N, horizon): the last value of each window, repeated."""
     inputs = _windows(inputs)
-    _positive("horizon", horizon)
+    positive_int("horizon", horizon)
     return np.repeat(inputs[:, -1:], horizon, axis=1)
 
 
@@ -38,8 +34,8 @@ def seasonal_naive(inputs, horizon: int, season: int) -> np.ndarray:
     """(N, horizon): step h takes the value ``season`` steps before it,
     from the last full season of the window."""
     inputs = _windows(inputs)
-    _positive("horizon", horizon)
-    _positive("season", season)
+    positive_int("horizon", horizon)
+    positive_int("season", season)
     if inputs.shape[1] < season:
         raise ValueError(f"the windows ({inputs.shape[1]} steps) must hold "
                          f"at least one season ({season} steps)")
@@ -56,7 +52,7 @@ def arima_forecasts(series, train_stop: int, origins, horizon: int,
     from statsmodels.tsa.arima.model import ARIMA
 
     series = np.asarray(series, float)
-    _positive("horizon", horizon)
+    positive_int("horizon", horizon)
     origins = np.asarray(origins, int)
     if origins.min() < 1 or origins.max() > len(series):
         raise ValueError(f"origins must lie in 1..{len(series)}")

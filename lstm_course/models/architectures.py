@@ -29,6 +29,7 @@ from lstm_course.models.ltsf_linear import LTSFLinear
 from lstm_course.models.neural_ode import ODERNNCell
 from lstm_course.models.tcn import TCN, receptive_field
 from lstm_course.models.transformer import CausalTransformer
+from lstm_course.validation import positive_int
 
 ARCHITECTURES = ("lstm", "gru", "tcn", "transformer", "ode_rnn", "linear",
                  "nlinear", "dlinear")
@@ -73,11 +74,6 @@ class ConstantGap(keras.layers.Layer):
         return {**super().get_config(), "gap": self.gap}
 
 
-def _require_positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
-
 def build_model(name: str, steps: int, features: int, outputs: int, *,
                 width: int = 32, regular: bool = True,
                 kernel_size: int = 25, relative: bool = False) -> keras.Model:
@@ -102,7 +98,7 @@ def build_model(name: str, steps: int, features: int, outputs: int, *,
                          f"{', '.join(ARCHITECTURES)}")
     for label, value in (("steps", steps), ("features", features),
                          ("outputs", outputs), ("width", width)):
-        _require_positive(label, value)
+        positive_int(label, value)
     if not isinstance(relative, bool):
         raise ValueError(f"relative must be True or False, got {relative!r}")
     if relative and features != 1:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from lstm_course.validation import positive_int
+
 KINDS = ("linear", "nlinear", "dlinear")
 
 
@@ -51,10 +53,7 @@ class LTSFLinear(keras.layers.Layer):
     """
 
     def __init__(self, horizon, kind="dlinear", kernel_size=25, **kwargs):
-        if isinstance(horizon, bool) or not isinstance(horizon, int) \
-                or horizon < 1:
-            raise ValueError(f"horizon must be a positive integer, got "
-                             f"{horizon!r}")
+        horizon = positive_int("horizon", horizon)
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, got "
                              f"{kind!r}")

@@ -25,9 +25,9 @@ model rather than something to impute.
 from __future__ import annotations
 
 import keras
-from keras import ops
 
 from lstm_course.cells.gru import GRUCell
+from lstm_course.validation import positive_int
 
 
 def rk4_step(f, h, step):
@@ -72,10 +72,7 @@ class ODERNNCell(keras.layers.Layer):
                  **kwargs):
         for name, value in (("units", units), ("hidden", hidden),
                             ("substeps", substeps)):
-            if isinstance(value, bool) or not isinstance(value, int) \
-                    or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got "
-                                 f"{value!r}")
+            positive_int(name, value)
         super().__init__(**kwargs)
         self.units, self.hidden, self.substeps = units, hidden, substeps
         self.state_size = units

@@ -19,6 +19,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from lstm_course.validation import positive_int
+
 
 def positional_encoding(length: int, depth: int) -> np.ndarray:
     """(length, depth) sinusoids: even columns sin, odd columns cos."""
@@ -46,10 +48,7 @@ class CausalTransformer(keras.layers.Layer):
         for name, value in (("d_model", d_model), ("heads", heads),
                             ("blocks", blocks), ("ff", ff),
                             ("max_length", max_length)):
-            if isinstance(value, bool) or not isinstance(value, int) \
-                    or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got "
-                                 f"{value!r}")
+            positive_int(name, value)
         if d_model % heads or d_model % 2:
             raise ValueError(f"d_model must be even and divisible by heads "
                              f"({heads}), got {d_model}")

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstm_course.validation import positive_int
+
 TOLERANCE = 0.49
 
 
@@ -44,17 +46,10 @@ class Protocol:
 
     def __init__(self, max_streams=30_000, stream_symbols=1_000_000,
                  test_streams=10, test_symbols=100_000):
-        for name, value in (("max_streams", max_streams),
-                            ("stream_symbols", stream_symbols),
-                            ("test_streams", test_streams),
-                            ("test_symbols", test_symbols)):
-            if int(value) != value or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got "
-                                 f"{value!r}")
-        self.max_streams = max_streams
-        self.stream_symbols = stream_symbols
-        self.test_streams = test_streams
-        self.test_symbols = test_symbols
+        self.max_streams = positive_int("max_streams", max_streams)
+        self.stream_symbols = positive_int("stream_symbols", stream_symbols)
+        self.test_streams = positive_int("test_streams", test_streams)
+        self.test_symbols = positive_int("test_symbols", test_symbols)
         self.phase = "train"
         self.streams = 0  # training streams finished
         self.run = 0  # right predictions so far in the current stream

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lstm_course.provenance import machine
 from lstm_course.reproduce.train import reproduce
+from lstm_course.validation import positive_int
 
 
 #: mode -> (trials, budget in sequences) of the paper's configuration;
@@ -56,10 +57,8 @@ def paper_command(row, mode="class", trials=None, budget=None, seed=0,
     if trials is None:
         trials = default_trials or ROWS[row].paper_trials
     budget = default_budget if budget is None else budget
-    for label, value in (("trials", trials), ("budget", budget)):
-        if value < 1:
-            raise ValueError(f"{label} must be a positive integer, got "
-                             f"{value}")
+    trials = positive_int("trials", trials)
+    budget = positive_int("budget", budget)
     result = train_row(ROWS[row], trials, seed=seed, budget=budget)
     argv = sys.argv[1:] if argv is None else argv
     _write({"command": shlex.join(["lstm-course", *argv]),

@@ -11,6 +11,7 @@ from keras import ops
 from lstm_course.cells import LSTM1997Cell
 from lstm_course.reproduce.options import (MODELS, OPTIMIZERS,
                                            learning_rate_of, require_choice)
+from lstm_course.validation import positive_int
 
 
 @keras.saving.register_keras_serializable(package="lstm_course")
@@ -22,11 +23,7 @@ class OneHot(keras.layers.Layer):
 
     def __init__(self, depth, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(depth, bool) or not isinstance(depth, int) \
-                or depth < 1:
-            raise ValueError(f"depth must be a positive integer, got "
-                             f"{depth!r}")
-        self.depth = depth
+        self.depth = positive_int("depth", depth)
 
     def call(self, symbols):
         symbols = ops.cast(symbols, "int32")

@@ -16,6 +16,7 @@ from lstm_course.reproduce.options import (ADAM_BATCH, MODELS, MODES,
                                            OPTIMIZERS, learning_rate_of,
                                            require_choice)
 from lstm_course.tasks.sequences import Sequences
+from lstm_course.validation import positive_int
 
 BUCKET = 32  # pad lengths to multiples of this: fewer compiled shapes
 
@@ -132,10 +133,8 @@ def reproduce(name, mode="class", trials=None, optimizer="paper",
     budget = default_budget if budget is None else budget
     trials = {"smoke": 1, "class": 3, "paper": 10}[mode] if trials is None \
         else trials
-    for label, value in (("trials", trials), ("budget", budget)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{label} must be a positive integer, got "
-                             f"{value!r}")
+    trials = positive_int("trials", trials)
+    budget = positive_int("budget", budget)
     # Check the size before any training: generators say what is wrong.
     generate(experiment, np.random.default_rng(0), 1, size)
     shown = Progress(progress)
