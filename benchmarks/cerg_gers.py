@@ -52,7 +52,8 @@ ROWS = {
     "forget": Row("forget gates, lr 0.5", True, None, False, 1.0,
                   (18, 18_889, 29, 39_171, 53, 145)),
     "forget-decay": Row("forget gates, lr 0.5 decayed by 0.99 per stream",
-                        True, 0.99, False, 1.0, (62, 14_087, 6, 68_464, 32, 30)),
+                        True, 0.99, False, 1.0,
+                        (62, 14_087, 6, 68_464, 32, 30)),
     # Gers et al. name the decay "sequential" and give no schedule; 0.99 a
     # stream (above) leaves the rate near 0 after 500 streams, long before
     # their 14,087. This is our guess at a schedule of their scale: 0.99
@@ -116,7 +117,8 @@ def _ours(trials) -> list[str]:
             return f"{left}-{right}"
         return f"{left}{sum(t[key] for t in group) / len(group):,.0f}{right}"
 
-    return [f"{100 * len(perfect) / n:.0f} {mean(perfect, 'streams', '(', ')')}",
+    return [f"{100 * len(perfect) / n:.0f} "
+            f"{mean(perfect, 'streams', '(', ')')}",
             f"{100 * len(good) / n:.0f} {mean(good, 'last_test', '<', '>')}",
             f"{100 * len(rest) / n:.0f} {mean(rest, 'last_test', '<', '>')}"]
 

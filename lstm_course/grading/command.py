@@ -48,9 +48,8 @@ def grade_command(paths: list[Path], *, json_path=None, junit_path=None,
                   markdown_path=None, min_score=None, seed=None,
                   timeout=60.0, jobs=1, sandbox="required", shard=None,
                   out=sys.stdout) -> int:
-    outputs = {"--json": json_path, "--junit": junit_path, "--csv": csv_path,
-               "--feedback-dir": feedback_dir,
-               "--gradescope": gradescope_path, "--markdown": markdown_path}
+    outputs = _outputs(json_path, junit_path, csv_path, feedback_dir,
+                       gradescope_path, markdown_path)
     _check_min_score(min_score)
     check_outputs(paths, outputs)
     keep = None
@@ -63,7 +62,9 @@ def grade_command(paths: list[Path], *, json_path=None, junit_path=None,
         if json_path is None:
             raise UsageError("--shard needs --json FILE: `lstm-course merge` "
                              "joins the shards' JSON")
-        keep = lambda student: shards.slice_of(student, count) == index  # noqa: E731
+
+        def keep(student):
+            return shards.slice_of(student, count) == index
     run = grade(paths, seed=seed, timeout=timeout, jobs=jobs,
                 sandbox=find_sandbox(sandbox), keep=keep)
     if shard is not None:
@@ -88,15 +89,22 @@ def merge_command(files: list[Path], *, json_path=None, junit_path=None,
             raise UsageError(f"{path}: cannot read it as JSON ({error})") \
                 from None
         runs.append((str(path), shards.run_from_json(data, str(path))))
-    outputs = {"--json": json_path, "--junit": junit_path, "--csv": csv_path,
-               "--feedback-dir": feedback_dir,
-               "--gradescope": gradescope_path, "--markdown": markdown_path}
+    outputs = _outputs(json_path, junit_path, csv_path, feedback_dir,
+                       gradescope_path, markdown_path)
     inputs = {Path(f).resolve() for f in files}
     for option, target in outputs.items():
         if target is not None and Path(target).resolve() in inputs:
             raise UsageError(f"{option} {target} is one of the shards being "
                              "merged; write the merged run to a new file")
     return write_reports(shards.merge(runs), outputs, min_score, out)
+
+
+def _outputs(json_path, junit_path, csv_path, feedback_dir,
+             gradescope_path, markdown_path) -> dict:
+    """The reports asked for, by the option that asks for each."""
+    return {"--json": json_path, "--junit": junit_path, "--csv": csv_path,
+            "--feedback-dir": feedback_dir, "--gradescope": gradescope_path,
+            "--markdown": markdown_path}
 
 
 def _check_min_score(min_score):

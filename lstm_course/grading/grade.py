@@ -50,8 +50,8 @@ class GradingRun:
     seed: int
     submissions: list[Submission]
     sandbox: str = ""  # how student code was isolated, for the reports
-    #: every student found, graded here or not, by their place in the
-    #: class (what merging shards sorts by)
+    #: the students graded here, by their place in the whole class found
+    #: (what merging shards sorts by)
     order: dict[str, int] = field(default_factory=dict)
     shard: tuple[int, int] | None = None  # (I, N) of ``grade --shard I/N``
 

@@ -123,7 +123,8 @@ def merge(runs: list[tuple[str, GradingRun]]) -> GradingRun:
     for name, run in runs:
         for student in run.order:
             if student in owner:
-                raise UsageError(f"{student!r} is graded in both {owner[student]} "
+                raise UsageError(f"{student!r} is graded in both "
+                                 f"{owner[student]} "
                                  f"and {name}; shards must not overlap")
             owner[student] = name
         order.update(run.order)

@@ -324,7 +324,8 @@ def answers() -> dict[str, dict[str, str]]:
     own = {}
     for prefix, name in NOTEBOOKS.items():
         handin = load_handin(REPO / "solutions" / name,
-                             [e for e in MEDIUM + SHORT if e.startswith(prefix)])
+                             [e for e in MEDIUM + SHORT
+                              if e.startswith(prefix)])
         for exercise_id, source in handin.cells.items():
             own[exercise_id] = re.sub(r"^\s*### (BEGIN|END) SOLUTION\n", "",
                                       source, flags=re.M)
@@ -343,8 +344,8 @@ def answers() -> dict[str, dict[str, str]]:
     }
     for k in range(40):
         classroom[f"honest_short{k}"] = {
-            e: renamed(([own[e], STYLE_B[e], STYLE_C[e]] + ONE_LINERS[e])[k % 5],
-                       entry[e]) for e in SHORT}
+            e: renamed([own[e], STYLE_B[e], STYLE_C[e],
+                        *ONE_LINERS[e]][k % 5], entry[e]) for e in SHORT}
     return classroom
 
 
