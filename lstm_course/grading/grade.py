@@ -157,17 +157,26 @@ def relative_path(found: Found) -> str:
                    if notebook.is_relative_to(root) else str(notebook))
 
 
-def prepare_notebook(found: Found):
-    """A notebook's :class:`Submission`, the results known without running
-    anything (missing cells, policy refusals), and the ``(exercise, source,
-    imports)`` left to run."""
+@dataclass
+class Prepared:
+    """A notebook before anything of it runs: its :class:`Submission`, the
+    results known already (missing cells, policy refusals), and the
+    ``(exercise, source, imports)`` left to run."""
+
+    submission: Submission
+    results: dict[str, ExerciseResult] = field(default_factory=dict)
+    to_run: list = field(default_factory=list)
+
+
+def prepare_notebook(found: Found) -> Prepared:
+    """Read a notebook and decide what can be decided without running it."""
     submission = Submission(found.student, relative_path(found))
     expected = chapter_exercises(found.notebook)
     if not expected:
         submission.error = found.problem or (
             "the file name does not start with a chapter number (NN_...) "
             "that has graded exercises")
-        return submission, {}, []
+        return Prepared(submission)
     try:
         if found.problem:
             raise HandinError(found.problem)
@@ -176,12 +185,12 @@ def prepare_notebook(found: Found):
         submission.error = str(error)
         submission.exercises = [failed(e, "error", f"not graded: {error}")
                                 for e in expected]
-        return submission, {}, []
+        return Prepared(submission)
     except OSError as error:
         submission.error = f"cannot read the file: {error.strerror}"
         submission.exercises = [failed(e, "error", submission.error)
                                 for e in expected]
-        return submission, {}, []
+        return Prepared(submission)
     problem_imports = policy.syntax_problem(handin.imports, "imports cell")
     results, to_run = {}, []
     for exercise in expected:
@@ -198,7 +207,7 @@ def prepare_notebook(found: Found):
                                           f"not run: {problem}")
         else:
             to_run.append((exercise, source, handin.imports))
-    return submission, results, to_run
+    return Prepared(submission, results, to_run)
 
 
 def _chapter(found: Found) -> str:
@@ -244,23 +253,23 @@ def grade_student(found: list[Found], seed: int, timeout: float,
             submission.error = _grader_error(error)
             submission.exercises = [failed(e, "error", submission.error)
                                     for e in chapter_exercises(item.notebook)]
-            prepared.append((submission, {}, []))
-    to_run = [item for _, _, items in prepared for item in items]
+            prepared.append(Prepared(submission))
+    to_run = [item for notebook in prepared for item in notebook.to_run]
     if to_run:
         try:
             ran = run_exercises(to_run, seed, timeout, sandbox)
         except Exception as error:  # noqa: BLE001 - one student, not the run
             ran = {e.id: failed(e, "error", _grader_error(error))
                    for e, _, _ in to_run}
-        for _, results, items in prepared:
-            results.update({e.id: ran[e.id] for e, _, _ in items})
-    submissions = []
-    for (submission, results, _), item in zip(prepared, notebooks):
-        if results:
-            submission.exercises = [results[e.id]
-                                    for e in chapter_exercises(item.notebook)]
-        submissions.append(submission)
-    return submissions + duplicates
+        for notebook in prepared:
+            notebook.results.update({e.id: ran[e.id]
+                                     for e, _, _ in notebook.to_run})
+    for notebook, item in zip(prepared, notebooks):
+        if notebook.results:
+            notebook.submission.exercises = [
+                notebook.results[e.id]
+                for e in chapter_exercises(item.notebook)]
+    return [n.submission for n in prepared] + duplicates
 
 
 def _grader_error(error: Exception) -> str:
