@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
 SEQUENCES, LENGTH = 8192, 100
 
 
@@ -62,7 +61,7 @@ def main(argv=None) -> int:
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1, "
                          f"got {getattr(args, name)}")
-    from chapter_times import write_results
+    from lstm_course.provenance import write_results
 
     from lstm_course.tasks import TRIVIAL_MSE, adding_problem
 

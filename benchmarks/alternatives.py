@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
 PARTS = ("adding", "series", "irregular")
 KEYS = {"adding": "test_mse", "series": "mase", "irregular": "test_mse"}
 
@@ -57,7 +56,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")
-    from chapter_times import write_results
+    from lstm_course.provenance import write_results
 
     from lstm_course.models.architectures import ARCHITECTURES
     from lstm_course.models.contest import (

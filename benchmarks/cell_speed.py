@@ -33,7 +33,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
 BACKENDS = ("tensorflow", "jax", "torch")
 PAIRS = ("ElmanCell", "LSTMCell", "GRUCell", "LSTM1997Cell")
 TWINS = {"ElmanCell": "SimpleRNN", "LSTMCell": "LSTM", "GRUCell": "GRU",
@@ -265,7 +264,7 @@ def main(argv=None) -> int:
     if missing:
         parser.error(f"backend(s) not installed: {', '.join(missing)}")
 
-    from chapter_times import write_results
+    from lstm_course.provenance import write_results
 
     rows, versions = [], {}
     with tempfile.TemporaryDirectory() as scratch:

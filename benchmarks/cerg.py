@@ -28,7 +28,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
 SETTINGS = {
     "class": {"cells": 16, "sequences": 2048, "strings_per_sequence": 5,
               "epochs": 24, "test_streams": 1, "test_strings": 100},
@@ -141,7 +140,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.trials < 1:
         parser.error(f"--trials must be at least 1, got {args.trials}")
-    from chapter_times import write_results
+    from lstm_course.provenance import write_results
 
     setting = SETTINGS[args.mode]
     out = args.out or ROOT / f"benchmarks/results/cerg_{args.mode}.json"

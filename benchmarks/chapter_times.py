@@ -10,28 +10,16 @@ machine. Target (design doc): class mode <= 3 min per chapter on 2 cores.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shlex
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from lstm_course.provenance import machine
+from lstm_course.provenance import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def write_results(path: Path, **payload) -> None:
-    """``path`` as JSON: the command that ran, the machine, the date, then
-    ``payload``; says where it went."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({
-        "command": shlex.join(["python", *sys.argv]), "machine": machine(),
-        "date": time.strftime("%Y-%m-%d"), **payload}, indent=1) + "\n")
-    print(f"wrote {path}")
 
 
 def main(argv=None) -> int:

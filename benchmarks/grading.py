@@ -30,7 +30,6 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
 HEADER = re.compile(r"^# EXERCISE (\S+)")
 HOSTILE = {
     "endless loop": "    while True:\n        pass\n",
@@ -143,7 +142,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path,
                         default=ROOT / "benchmarks/results/grading.json")
     args = parser.parse_args(argv)
-    from chapter_times import write_results
+    from lstm_course.provenance import write_results
 
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)

@@ -114,9 +114,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--trials", type=int, default=20)
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from chapter_times import write_results
-
+    from lstm_course.provenance import write_results
     from lstm_course.reproduce.online_jax import available
     from lstm_course.reproduce.paper import ROWS
 

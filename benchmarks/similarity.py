@@ -25,7 +25,6 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 HEADER = re.compile(r"^# EXERCISE (\S+)")
 
 
@@ -91,7 +90,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path,
                         default=ROOT / "benchmarks/results/similarity.json")
     args = parser.parse_args(argv)
-    from chapter_times import write_results
+    from lstm_course.provenance import write_results
 
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "class"

@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def make_test_runs() -> list[tuple[str, dict, list[str]]]:
@@ -35,7 +34,7 @@ def make_test_runs() -> list[tuple[str, dict, list[str]]]:
 
 
 def main() -> int:
-    from chapter_times import write_results
+    from lstm_course.provenance import write_results
 
     rows = []
     for name, env, argv in make_test_runs():

@@ -3,8 +3,13 @@ into every results file (benchmarks, ``lstm-course reproduce``)."""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import shlex
+import sys
+import time
+from pathlib import Path
 
 
 def machine() -> dict:
@@ -21,3 +26,15 @@ def machine() -> dict:
 
         info["tensorflow"] = tensorflow.__version__
     return info
+
+
+def write_results(path: Path, **payload) -> None:
+    """``path`` as JSON: the command that ran (``python`` and this process's
+    arguments), the machine, the date, then ``payload``; says where it
+    went. Every benchmark writes its results through this."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({
+        "command": shlex.join(["python", *sys.argv]), "machine": machine(),
+        "date": time.strftime("%Y-%m-%d"), **payload}, indent=1) + "\n")
+    print(f"wrote {path}")
