@@ -77,7 +77,7 @@ def _label(node: ast.AST) -> str:
         return f"{kind}:{type(node.op).__name__}"
     if isinstance(node, ast.Compare):
         return "Compare:" + ",".join(type(op).__name__ for op in node.ops)
-    return kind  # Name, arg, FunctionDef, ...: names dropped
+    return kind  # arg, FunctionDef, Call, ...: their names dropped
 
 
 def _tokens(node: ast.AST, skip_bodies: bool) -> list[str]:
