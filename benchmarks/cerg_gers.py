@@ -93,34 +93,33 @@ def run_row(slug, trials, seed, max_symbols) -> dict:
             "seed": seed, "max_symbols": max_symbols, **result}
 
 
+def _group(percent, mean, brackets) -> str:
+    """A share and its mean as Gers prints them: ``18 (18,889)``,
+    ``29 <39,171>``, ``0 (-)``."""
+    left, right = brackets
+    value = "-" if mean is None else f"{mean:,.0f}"
+    return f"{percent:.0f} {left}{value}{right}"
+
+
 def _gers(gers) -> list[str]:
     perfect, streams, good, good_len, rest, rest_len = gers
-
-    def fmt(value, left, right):
-        return left + ("-" if value is None else f"{value:,}") + right
-    return [f"{perfect} {fmt(streams, '(', ')')}",
-            f"{good} {fmt(good_len, '<', '>')}",
-            f"{rest} {fmt(rest_len, '<', '>')}"]
+    return [_group(perfect, streams, "()"), _group(good, good_len, "<>"),
+            _group(rest, rest_len, "<>")]
 
 
 def _ours(trials) -> list[str]:
     """Gers' three groups of a row's networks: perfect (mean training
     streams to perfection), good and rest (mean error-free length of their
     last test, above or at most ``GOOD``)."""
-    n = len(trials)
-    perfect = [t for t in trials if t["perfect"]]
-    good = [t for t in trials if not t["perfect"] and t["last_test"] > GOOD]
-    rest = [t for t in trials if not t["perfect"] and t["last_test"] <= GOOD]
-
-    def mean(group, key, left, right):
-        if not group:
-            return f"{left}-{right}"
-        return f"{left}{sum(t[key] for t in group) / len(group):,.0f}{right}"
-
-    return [f"{100 * len(perfect) / n:.0f} "
-            f"{mean(perfect, 'streams', '(', ')')}",
-            f"{100 * len(good) / n:.0f} {mean(good, 'last_test', '<', '>')}",
-            f"{100 * len(rest) / n:.0f} {mean(rest, 'last_test', '<', '>')}"]
+    groups = (
+        ([t for t in trials if t["perfect"]], "streams", "()"),
+        ([t for t in trials if not t["perfect"] and t["last_test"] > GOOD],
+         "last_test", "<>"),
+        ([t for t in trials if not t["perfect"] and t["last_test"] <= GOOD],
+         "last_test", "<>"))
+    return [_group(100 * len(group) / len(trials),
+                   sum(t[key] for t in group) / len(group) if group else None,
+                   brackets) for group, key, brackets in groups]
 
 
 def table() -> str:

@@ -103,12 +103,12 @@ def chapter(solution_path: Path):
     return nb
 
 
-def index_page(paths: list[Path]) -> str:
-    titles = []
-    for path in paths:
-        first = nbformat.read(path, as_version=4).cells[0].source
-        titles.append(first.split("\n")[0].lstrip("# ").strip())
-    toc = "\n".join(path.stem for path in paths)
+def index_page(pages: dict[str, object]) -> str:
+    """The landing page: the two commands and the chapters' titles (each
+    page's first line) in a table of contents."""
+    titles = [nb.cells[0].source.split("\n")[0].lstrip("# ").strip()
+              for nb in pages.values()]
+    toc = "\n".join(pages)
     listing = "\n".join(f"- {t}" for t in titles)
     return f"""# LSTM: a course
 
@@ -142,9 +142,10 @@ def build(out: Path, solutions: Path, quiet: bool = True) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch)
         (source / "conf.py").write_text(CONF, encoding="utf-8")
-        (source / "index.md").write_text(index_page(paths), encoding="utf-8")
-        for path in paths:
-            nbformat.write(chapter(path), source / path.name)
+        pages = {path.stem: chapter(path) for path in paths}
+        (source / "index.md").write_text(index_page(pages), encoding="utf-8")
+        for name, nb in pages.items():
+            nbformat.write(nb, source / f"{name}.ipynb")
         if out.exists():
             shutil.rmtree(out)
         command = [sys.executable, "-m", "sphinx", "-b", "html", "-W",

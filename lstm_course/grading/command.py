@@ -88,7 +88,7 @@ def merge_command(files: list[Path], *, json_path=None, junit_path=None,
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             raise UsageError(f"{path}: cannot read it as JSON ({error})") \
                 from None
-        runs.append((str(path), shards.run_from_json(data, str(path))))
+        runs.append((str(path), reports.run_from_json(data, str(path))))
     outputs = _outputs(json_path, junit_path, csv_path, feedback_dir,
                        gradescope_path, markdown_path)
     inputs = {Path(f).resolve() for f in files}

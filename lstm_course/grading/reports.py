@@ -1,4 +1,5 @@
-"""What a grading run writes: a Markdown table, JSON (design doc, section 8),
+"""What a grading run writes: a Markdown table, JSON (design doc, section 8;
+read back by :func:`run_from_json` for `lstm-course merge`),
 JUnit XML, a class gradebook (CSV), one feedback file per student, and
 Gradescope's results.json.
 
@@ -17,8 +18,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from lstm_course.grading.grade import GradingRun, Submission
-from lstm_course.grading.shards import exercise_json
+from lstm_course.exercises.registry import ExerciseResult, SubCheckResult
+from lstm_course.grading.grade import GradingRun, Submission, UsageError
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028"
                      r"\u2029\u202a-\u202e\u2066-\u2069]")
@@ -79,6 +80,52 @@ def as_json(run: GradingRun) -> dict:
                         "detail": exercise_json(ex)}
                        for ex in sub.exercises]}
         for sub in run.submissions]}
+
+
+def exercise_json(result: ExerciseResult) -> dict:
+    """What :func:`exercise_from_json` needs to rebuild the result exactly
+    (every report is then the same as the grading machine's)."""
+    return {"title": result.title, "error": result.error,
+            "status_override": result.status_override,
+            "subchecks": [{"name": s.name, "passed": s.passed,
+                           "points": s.points, "max_points": s.max_points,
+                           "message": s.message, "hint": s.hint}
+                          for s in result.subchecks]}
+
+
+def exercise_from_json(data: dict) -> ExerciseResult:
+    detail = data["detail"]
+    return ExerciseResult(
+        data["id"], detail["title"], data["max_score"],
+        [SubCheckResult(**s) for s in detail["subchecks"]],
+        detail["error"], detail["status_override"])
+
+
+def run_from_json(data: dict, source: str = "") -> GradingRun:
+    """The :class:`GradingRun` a ``grade --json`` file holds."""
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise UsageError(f"{source}: not the JSON of `lstm-course grade "
+                         "--json` (version 1)")
+    try:
+        submissions = []
+        for sub in data["submissions"]:
+            exercises = [exercise_from_json(e) for e in sub["exercises"]]
+            for rebuilt, stored in zip(exercises, sub["exercises"]):
+                if (rebuilt.score, rebuilt.status) != (stored["score"],
+                                                       stored["status"]):
+                    raise ValueError(f"{stored['id']}'s score or status "
+                                     "does not match its sub-checks")
+            error = sub["detail"]["error"] if "error" in sub else ""
+            submissions.append(Submission(sub["student"], sub["path"],
+                                          exercises, error))
+        return GradingRun(data["seed"], submissions, data["sandbox"],
+                          order=dict(data["order"]),
+                          shard=tuple(data["shard"]) if data.get("shard")
+                          else None)
+    except (KeyError, TypeError, ValueError) as error:
+        raise UsageError(f"{source}: a grading JSON without what merging "
+                         f"needs ({type(error).__name__}: {error}); write "
+                         "shards with this version of lstm-course") from None
 
 
 def junit(run: GradingRun) -> str:

@@ -13,8 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from lstm_course.exercises.registry import ExerciseResult, SubCheckResult
-from lstm_course.grading.grade import GradingRun, Submission, UsageError
+from lstm_course.grading.grade import GradingRun, UsageError
 
 SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
@@ -35,54 +34,6 @@ def slice_of(student: str, count: int) -> int:
     """The slice (1..count) a student's name falls in."""
     digest = hashlib.sha256(student.encode("utf-8", "surrogateescape"))
     return int.from_bytes(digest.digest()[:8], "big") % count + 1
-
-
-# --- the JSON of a run, and back --------------------------------------------
-
-def exercise_json(result: ExerciseResult) -> dict:
-    """What :func:`exercise_from_json` needs to rebuild the result exactly
-    (every report is then the same as the grading machine's)."""
-    return {"title": result.title, "error": result.error,
-            "status_override": result.status_override,
-            "subchecks": [{"name": s.name, "passed": s.passed,
-                           "points": s.points, "max_points": s.max_points,
-                           "message": s.message, "hint": s.hint}
-                          for s in result.subchecks]}
-
-
-def exercise_from_json(data: dict) -> ExerciseResult:
-    detail = data["detail"]
-    return ExerciseResult(
-        data["id"], detail["title"], data["max_score"],
-        [SubCheckResult(**s) for s in detail["subchecks"]],
-        detail["error"], detail["status_override"])
-
-
-def run_from_json(data: dict, source: str = "") -> GradingRun:
-    """The :class:`GradingRun` a ``grade --json`` file holds."""
-    if not isinstance(data, dict) or data.get("version") != 1:
-        raise UsageError(f"{source}: not the JSON of `lstm-course grade "
-                         "--json` (version 1)")
-    try:
-        submissions = []
-        for sub in data["submissions"]:
-            exercises = [exercise_from_json(e) for e in sub["exercises"]]
-            for rebuilt, stored in zip(exercises, sub["exercises"]):
-                if (rebuilt.score, rebuilt.status) != (stored["score"],
-                                                       stored["status"]):
-                    raise ValueError(f"{stored['id']}'s score or status "
-                                     "does not match its sub-checks")
-            error = sub["detail"]["error"] if "error" in sub else ""
-            submissions.append(Submission(sub["student"], sub["path"],
-                                          exercises, error))
-        return GradingRun(data["seed"], submissions, data["sandbox"],
-                          order=dict(data["order"]),
-                          shard=tuple(data["shard"]) if data.get("shard")
-                          else None)
-    except (KeyError, TypeError, ValueError) as error:
-        raise UsageError(f"{source}: a grading JSON without what merging "
-                         f"needs ({type(error).__name__}: {error}); write "
-                         "shards with this version of lstm-course") from None
 
 
 def merge(runs: list[tuple[str, GradingRun]]) -> GradingRun:

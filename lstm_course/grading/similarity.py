@@ -341,14 +341,14 @@ def compare(paths: list[Path], threshold: float = DEFAULT_THRESHOLD):
         common, sims = shared(prints)
         pairs = np.triu_indices(n, 1)
         median = float(np.median(sims[pairs])) if n >= MIN_CLASS else 0.0
-        found = 0
-        for i, j in zip(*pairs):
-            if common[i, j] >= MIN_SHARED and sims[i, j] > median \
-                    and excess(sims[i, j], median) >= threshold:
-                flags.append(Flag(exercise_id, students[i], students[j],
-                                  round(float(sims[i, j]), 3),
-                                  round(median, 3), sources[i], sources[j]))
-                found += 1
+        i, j = pairs
+        flagged = (common[pairs] >= MIN_SHARED) & (sims[pairs] > median) \
+            & (excess(sims[pairs], median) >= threshold)
+        for a, b in zip(i[flagged], j[flagged]):
+            flags.append(Flag(exercise_id, students[a], students[b],
+                              round(float(sims[a, b]), 3), round(median, 3),
+                              sources[a], sources[b]))
+        found = int(flagged.sum())
         reference_median = None
         functions = reference_functions(exercise)
         if functions:

@@ -65,18 +65,18 @@ def _run(students, seed=7, shard=None, order=None) -> GradingRun:
 
 def test_json_rebuilds_the_run_every_report_is_made_from():
     run = _run(["ann", "=bob"])
-    again = shards.run_from_json(
+    again = reports.run_from_json(
         json.loads(json.dumps(reports.as_json(run))), "run.json")
     for report in (reports.table, reports.gradebook, reports.junit):
         assert report(again) == report(run)
     assert reports.gradescope(again) == reports.gradescope(run)
     assert again.submissions[1].error == run.submissions[1].error
     with pytest.raises(UsageError, match="version 1"):
-        shards.run_from_json({"submissions": []}, "other.json")
+        reports.run_from_json({"submissions": []}, "other.json")
     broken = reports.as_json(run)
     broken["submissions"][0]["exercises"][0]["score"] = 1.0
     with pytest.raises(UsageError, match="does not match its sub-checks"):
-        shards.run_from_json(broken, "edited.json")
+        reports.run_from_json(broken, "edited.json")
 
 
 def test_merge_refuses_shards_that_are_not_one_class():
