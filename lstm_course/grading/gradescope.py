@@ -22,7 +22,6 @@ import base64
 import hashlib
 import importlib.metadata
 import io
-import json
 import platform
 import sys
 import zipfile
@@ -30,7 +29,7 @@ from pathlib import Path
 
 import lstm_course
 from lstm_course.grading import reports
-from lstm_course.grading.grade import GradingRun, UsageError, grade
+from lstm_course.grading.grade import UsageError, grade
 from lstm_course.grading.sandbox import find as find_sandbox
 
 DISTRIBUTION = "lstm-course"
@@ -164,13 +163,11 @@ def lstm_course_version() -> str:
 
 # --- inside Gradescope -------------------------------------------------------
 
-def results(run: GradingRun | None, problem: str = "") -> dict:
-    """Gradescope's results.json of a run, or of nothing graded and why."""
-    if run is None:
-        return {"score": 0, "output": f"Nothing was graded: {problem}",
-                "visibility": "visible", "stdout_visibility": "hidden",
-                "tests": []}
-    return reports.gradescope(run)
+def nothing_graded(problem: str) -> dict:
+    """The results.json of an upload with nothing to grade, saying why."""
+    return {"score": 0, "output": f"Nothing was graded: {problem}",
+            "visibility": "visible", "stdout_visibility": "hidden",
+            "tests": []}
 
 
 def validate(data: dict) -> None:
@@ -203,12 +200,12 @@ def autograde(submission: Path, out: Path, sandbox: str = "auto",
     try:
         run = grade([submission], timeout=timeout,
                     sandbox=find_sandbox(sandbox), student="submission")
-        data = results(run)
+        data = reports.gradescope(run)
     except UsageError as error:
-        data = results(None, str(error))
+        data = nothing_graded(str(error))
     validate(data)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    reports.write_json(data, out)
     return data
 
 
