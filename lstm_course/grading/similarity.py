@@ -95,19 +95,20 @@ def _tokens(node: ast.AST, skip_bodies: bool) -> list[str]:
     return out
 
 
-def _one_expression(node) -> tuple[list[str], ast.expr] | None:
-    """``(parameters, expression)`` of a helper that only returns an
+def _helper(node) -> tuple[str, list[str], ast.expr] | None:
+    """``(name, parameters, expression)`` of a helper that only returns an
     expression (a ``def`` or a lambda bound to a name), else None."""
     if isinstance(node, ast.FunctionDef):
         body = [b for b in node.body if not (
             isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
         if len(body) == 1 and isinstance(body[0], ast.Return) \
                 and body[0].value is not None:
-            return [a.arg for a in node.args.args], body[0].value
+            return node.name, [a.arg for a in node.args.args], body[0].value
     if isinstance(node, ast.Assign) and len(node.targets) == 1 \
             and isinstance(node.targets[0], ast.Name) \
             and isinstance(node.value, ast.Lambda):
-        return [a.arg for a in node.value.args.args], node.value.body
+        return (node.targets[0].id, [a.arg for a in node.value.args.args],
+                node.value.body)
     return None
 
 
@@ -117,7 +118,7 @@ class _Inline(ast.NodeTransformer):
     Extracting a helper and inlining one then give the same code."""
 
     def __init__(self, helpers):
-        self.helpers = helpers
+        self.helpers = helpers  # name -> (parameters, expression)
 
     def visit_Call(self, node):
         self.generic_visit(node)
@@ -134,19 +135,13 @@ class _Inline(ast.NodeTransformer):
 
         return Put().visit(copy.deepcopy(helper[1]))
 
-    def _drop(self, node):
-        name = node.name if isinstance(node, ast.FunctionDef) else \
-            node.targets[0].id
-        return None if name in self.helpers else self.generic_visit(node)
-
-    def visit_FunctionDef(self, node):
-        if _one_expression(node) and node.name in self.helpers:
+    def _definition(self, node):
+        found = _helper(node)
+        if found and found[0] in self.helpers:
             return None
         return self.generic_visit(node)
 
-    def visit_Assign(self, node):
-        return self._drop(node) if _one_expression(node) \
-            else self.generic_visit(node)
+    visit_FunctionDef = visit_Assign = _definition
 
 
 def _inlined(tree: ast.AST) -> ast.AST:
@@ -155,11 +150,9 @@ def _inlined(tree: ast.AST) -> ast.AST:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             called.add(node.func.id)
         elif isinstance(node, (ast.FunctionDef, ast.Assign)):
-            found = _one_expression(node)
+            found = _helper(node)
             if found:
-                name = node.name if isinstance(node, ast.FunctionDef) else \
-                    node.targets[0].id
-                candidates[name] = found
+                candidates[found[0]] = found[1:]
     # only what the cell calls: not the exercise's own function
     helpers = {n: h for n, h in candidates.items() if n in called}
     if not helpers:
