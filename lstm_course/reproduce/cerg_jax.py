@@ -22,7 +22,7 @@ import numpy as np
 
 from lstm_course.reproduce import online_forget
 from lstm_course.reproduce.cerg_network import CERGNetwork, initial_weights
-from lstm_course.reproduce.cerg_protocol import TOLERANCE, summary
+from lstm_course.reproduce.cerg_protocol import TOLERANCE, Protocol, summary
 from lstm_course.tasks import reber
 
 CHUNK = 512
@@ -257,8 +257,9 @@ def train_cerg_jax(network: CERGNetwork, trials: int, seed: int = 0,
                    progress=None, keep_weights: bool = False) -> dict:
     """:func:`lstm_course.reproduce.cerg_paper.train_cerg`, compiled; also
     stops after ``max_steps`` symbols per trial, if given, rounded up to whole
-    chunks of ``CHUNK`` (unfinished trials are then reported as such). ``keep_weights``: the trained weights, (K,
-    ...) NumPy arrays, come back as ``"final_weights"``."""
+    chunks of ``CHUNK`` (unfinished trials are then reported as such).
+    ``keep_weights``: the trained weights, (K, ...) NumPy arrays, come back
+    as ``"final_weights"``."""
     jax = _jax()
     jnp = jax.numpy
     if decay is not None and not 0 < decay <= 1:
@@ -277,6 +278,8 @@ def train_cerg_jax(network: CERGNetwork, trials: int, seed: int = 0,
          "best_test": np.zeros(trials), "perfect": np.zeros(trials, bool),
          "rate": np.full(trials, float(rate)), "train_ptr": zeros,
          "test_ptr": zeros}
+    # the compiled loop runs the protocol itself; Protocol checks the limits
+    rules = Protocol(max_streams, stream_symbols, test_streams, test_symbols)
     limits = (stream_symbols, test_symbols, test_streams, max_streams,
               1.0 if decay is None else float(decay))
     chunk = _chunk_fn(network.blocks, network.cells_per_block,
@@ -307,10 +310,7 @@ def train_cerg_jax(network: CERGNetwork, trials: int, seed: int = 0,
                for k, s in enumerate(seeds)]
     result = summary(network, records, rate=rate, decay=decay,
                      reset_strings=reset_strings,
-                     protocol={"max_streams": max_streams,
-                               "stream_symbols": stream_symbols,
-                               "test_streams": test_streams,
-                               "test_symbols": test_symbols},
+                     protocol=rules.settings(),
                      steps=steps, seconds=time.perf_counter() - start)
     if keep_weights:
         result["final_weights"] = {n: np.asarray(v)

@@ -105,8 +105,5 @@ def train_cerg(network: CERGNetwork, trials: int, seed: int = 0,
                for s, p in zip(seeds, protocols)]
     return summary(network, records, rate=rate, decay=decay,
                    reset_strings=reset_strings,
-                   protocol={"max_streams": max_streams,
-                             "stream_symbols": stream_symbols,
-                             "test_streams": test_streams,
-                             "test_symbols": test_symbols},
+                   protocol=protocols[0].settings(),
                    steps=steps, seconds=time.perf_counter() - start)

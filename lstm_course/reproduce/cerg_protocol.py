@@ -58,6 +58,13 @@ class Protocol:
         self.trained_symbols = 0
         self.perfect = False
 
+    def settings(self) -> dict:
+        """The protocol's limits, as a run's summary records them."""
+        return {"max_streams": self.max_streams,
+                "stream_symbols": self.stream_symbols,
+                "test_streams": self.test_streams,
+                "test_symbols": self.test_symbols}
+
     def advance(self, is_right: bool) -> bool:
         """Count one prediction; True when a new stream starts with the next
         symbol (the network's state must be reset)."""
