@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # Extras to install: CI adds `ray` to test the 1997 suite on a local Ray.
 EXTRAS ?= test
 
-.PHONY: lab book test test-units test-backends test-notebooks release release-check solutions grade bench reproduce torch clean
+.PHONY: lab book test test-class mutation test-units test-backends test-notebooks release release-check solutions grade bench reproduce torch clean
 
 # The course's JupyterLab settings (lstm_course/lab/overrides.json): no news
 # or update prompts for students.
@@ -44,6 +44,20 @@ test-backends: $(STAMP)
 # Optional: PyTorch as a CPU-only build (no CUDA wheels on a CPU machine).
 torch: $(STAMP)
 	$(BIN)/python -m pip install --quiet torch --index-url https://download.pytorch.org/whl/cpu
+
+# The lesson claims at class scale: every solution in class mode with its
+# asserts (about 15 min; part of `make bench`, not of CI). Commit
+# benchmarks/results/test_class.*: a test holds them to the notebooks.
+test-class: $(STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/test_class.py
+
+# Mutation testing (mutmut; modules and tests in pyproject's [tool.mutmut]):
+# hours on 2 cores the first time, then only what changed. Writes
+# benchmarks/results/mutation.{json,md}.
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	LSTM_COURSE_MODE=smoke OMP_NUM_THREADS=1 $(BIN)/mutmut run
+	$(BIN)/python benchmarks/mutation.py
 
 test-units: $(STAMP)
 	LSTM_COURSE_MODE=smoke $(BIN)/python -m pytest -q tests
@@ -78,6 +92,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/test_time.py
 	$(BIN)/python benchmarks/cell_speed.py
 	$(BIN)/python benchmarks/chapter_times.py
+	$(MAKE) test-class
 	$(BIN)/python benchmarks/grading.py
 	$(BIN)/python benchmarks/summary.py
 

@@ -30,8 +30,11 @@ def clear_solutions(nb, path):
         if cell.cell_type == "code":
             cell.source = replace_solutions(cell.source, path, index)
         elif has_marker(cell.source):
-            raise MarkerError(path, index, 1, "solution markers belong in "
-                              f"code cells, found in a {cell.cell_type} cell")
+            line = next(number for number, text in enumerate(
+                cell.source.split("\n"), start=1) if has_marker(text))
+            raise MarkerError(path, index, line, "solution markers belong "
+                              f"in code cells, found in a {cell.cell_type} "
+                              "cell")
     return nb
 
 
@@ -112,7 +115,8 @@ def plan_release(solutions: Path, chapters: Path) -> ReleasePlan:
         text = release_text(source)
         plan.texts[source.name] = text
         target = chapters / source.name
-        current = target.read_text(encoding="utf-8") if target.exists() else None
+        current = (target.read_text(encoding="utf-8") if target.exists()
+                   else None)
         if current == text and manifest.get(source.name) == sha256(text):
             continue
         plan.stale.append(source.name)
@@ -126,7 +130,8 @@ def plan_release(solutions: Path, chapters: Path) -> ReleasePlan:
     return plan
 
 
-def release(solutions: Path, chapters: Path, force: bool = False) -> ReleasePlan:
+def release(solutions: Path, chapters: Path,
+            force: bool = False) -> ReleasePlan:
     """Write the stale chapters, except a student's edited ones unless
     ``force``; record each written file's hash. Returns the plan."""
     plan = plan_release(solutions, chapters)

@@ -180,3 +180,41 @@ def test_gers_cerg_table_refuses_to_count_a_network_twice(tmp_path,
     shutil.copy(source, tmp_path / "forget_seed0_again.json")
     with pytest.raises(ValueError, match="more than one file"):
         suite.table()
+
+
+def test_committed_class_mode_run_is_of_these_notebooks_and_passed():
+    """`make test-class`'s committed result: every solution notebook, as its
+    code is now, ran in class mode with every assert holding."""
+    test_class = benchmark_module("test_class")
+    result = json.loads(
+        (REPO / "benchmarks/results/test_class.json").read_text())
+    rows = {row["notebook"]: row for row in result["results"]}
+    notebooks = sorted((REPO / "solutions").glob("*.ipynb"))
+    assert sorted(rows) == [path.name for path in notebooks]
+    for path in notebooks:
+        row = rows[path.name]
+        assert row["code"] == test_class.code_fingerprint(path), (
+            f"{path.name} changed since `make test-class` ran")
+        assert row["passed"], f"{path.name}: {row.get('error')}"
+    assert (REPO / "benchmarks/results/test_class.md").read_text() == (
+        test_class.markdown(result["results"]))
+
+
+def test_class_mode_run_reports_the_assert_that_failed(tmp_path):
+    import nbformat
+
+    test_class = benchmark_module("test_class")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from lstm_course import mode"),
+        nbformat.v4.new_code_cell(
+            "assert mode() == 'smoke', 'the claim, in ' + mode()")])
+    path = tmp_path / "07_claim.ipynb"
+    nbformat.write(nb, path)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    row = test_class.run_class_mode(path, scratch)
+    assert row["passed"] is False
+    assert row["error"] == "AssertionError: the claim, in class"
+    assert "FAILED: AssertionError: the claim, in class" in (
+        test_class.markdown([row]))
+    assert nbformat.read(path, as_version=4) == nb  # the copy ran, not it

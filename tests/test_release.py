@@ -1,6 +1,6 @@
 """Release: solution regions replaced, outputs cleared, students' work kept."""
 
-import json
+import hashlib
 
 import nbformat
 import pytest
@@ -173,9 +173,30 @@ def test_an_unknown_chapter_file_is_not_overwritten(course):
 def test_manifest_records_the_hash_of_what_was_written(course):
     solutions, chapters = course
     release(solutions, chapters)
-    manifest = json.loads((chapters / MANIFEST).read_text())
-    assert set(manifest["chapters"]) == {"01_demo.ipynb"}
+    text = (chapters / "01_demo.ipynb").read_text(encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert (chapters / MANIFEST).read_text() == (
+        '{\n "version": 1,\n "note": "written by lstm-course release; '
+        'do not edit",\n "chapters": {\n  "01_demo.ipynb": "'
+        f'{digest}"\n }}\n}}\n')
     assert plan_release(solutions, chapters).up_to_date
+
+
+def test_an_edited_chapter_is_skipped_and_the_next_one_written(tmp_path):
+    """Release into a folder that does not exist yet, parents included;
+    then a student edits chapter 01 and both solutions change: 01 is kept,
+    02 is written."""
+    solutions, chapters = tmp_path / "solutions", tmp_path / "a" / "chapters"
+    make_solution(solutions)
+    make_solution(solutions, "02_demo.ipynb")
+    release(solutions, chapters)
+    (chapters / "01_demo.ipynb").write_text("my answers")
+    for name in ("01_demo.ipynb", "02_demo.ipynb"):
+        make_solution(solutions, name, EXERCISE.replace("Doubles", "Twice"))
+    plan = release(solutions, chapters)
+    assert plan.edited == ["01_demo.ipynb"]
+    assert (chapters / "01_demo.ipynb").read_text() == "my answers"
+    assert "Twice" in (chapters / "02_demo.ipynb").read_text()
 
 
 def test_repository_chapters_are_up_to_date(repo_root):
@@ -184,3 +205,36 @@ def test_repository_chapters_are_up_to_date(repo_root):
     assert plan.up_to_date, (
         f"chapters/ is stale: {plan.stale + plan.orphans}; "
         "run `lstm-course release`")
+
+
+@pytest.mark.parametrize("source, message", [
+    ("x = 1\n### BEGIN SOLUTION\ny = 2", "<notebook>: cell 0, line 2: "
+     "unclosed '### BEGIN SOLUTION': no '### END SOLUTION' follows it"),
+    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION",
+     "<notebook>: cell 0, line 2: nested '### BEGIN SOLUTION': the region "
+     "opened on line 1 is not closed"),
+    ("x = 1\n### END SOLUTION", "<notebook>: cell 0, line 2: stray "
+     "'### END SOLUTION' with no '### BEGIN SOLUTION' before it"),
+    ("x = 1  ### BEGIN SOLUTION", "<notebook>: cell 0, line 1: a solution "
+     "marker must be alone on its line: 'x = 1  ### BEGIN SOLUTION'"),
+])
+def test_marker_errors_read_whole(source, message):
+    with pytest.raises(MarkerError) as info:
+        replace_solutions(source)
+    assert str(info.value) == message
+
+
+def test_a_marker_in_markdown_names_its_cell(tmp_path):
+    solutions = tmp_path / "solutions"
+    path = make_solution(solutions)
+    nb = nbformat.read(path, 4)
+    nb.cells[2].cell_type = "markdown"
+    nb.cells[2].source = "text\n### END SOLUTION"
+    del nb.cells[2]["outputs"], nb.cells[2]["execution_count"]
+    nbformat.write(nb, path)
+    with pytest.raises(MarkerError) as info:
+        release(solutions, tmp_path / "chapters")
+    assert (info.value.path, info.value.cell, info.value.line) == (path, 2, 2)
+    assert str(info.value).endswith(": cell 2, line 2: solution markers "
+                                    "belong in code cells, found in a "
+                                    "markdown cell")

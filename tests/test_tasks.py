@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -45,19 +47,52 @@ def test_shortest_length_uses_every_allowed_position():
     assert set(np.argwhere(markers == 1)[:, 1]) == set(range(6))
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"n_sequences": 0, "length": 10}, "n_sequences"),
-    ({"n_sequences": 3, "length": 5}, "length"),
-    ({"n_sequences": 3, "length": 10.0}, "length"),
+def whole(message):
+    """A pytest.raises pattern for exactly ``message``."""
+    return f"^{re.escape(message)}$"
+
+
+SPAN = " (the second marker goes among the first T/2 - 1 steps)"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_sequences": 0, "length": 10},
+     "n_sequences must be an integer >= 1, got 0"),
+    ({"n_sequences": 1, "length": 10}, None),
+    ({"n_sequences": 3, "length": 5},
+     f"length must be an integer >= 6{SPAN}, got 5"),
+    ({"n_sequences": 3, "length": 10.0},
+     f"length must be an integer >= 6{SPAN}, got 10.0"),
+    ({"n_sequences": True, "length": 10},
+     "n_sequences must be an integer >= 1, got True"),
 ])
-def test_adding_problem_bad_arguments(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_adding_problem_bad_arguments(kwargs, message):
+    if message is None:  # the smallest valid value is accepted
+        assert adding_problem(np.random.default_rng(0), **kwargs)[0].shape \
+            == (1, 10, 2)
+        return
+    with pytest.raises(ValueError, match=whole(message)):
         adding_problem(np.random.default_rng(0), **kwargs)
 
 
 def test_adding_problem_wants_a_generator():
-    with pytest.raises(TypeError, match="Generator"):
+    with pytest.raises(TypeError, match=whole(
+            "rng must be a numpy.random.Generator, e.g. "
+            "np.random.default_rng(0); got int")):
         adding_problem(0, 3, 10)
+
+
+@pytest.mark.parametrize("length", [6, 7, 8])
+def test_every_pair_of_marked_steps_is_drawn_and_no_other(length):
+    """The first marker among the first min(10, T) steps, the second among
+    the first T // 2 - 1, never the same step: every such pair occurs, in
+    short sequences where the two ranges overlap most."""
+    x, _ = adding_problem(np.random.default_rng(6), 6000, length)
+    steps = np.argwhere(x[..., 1] == 1)[:, 1].reshape(-1, 2)
+    span = length // 2 - 1
+    allowed = {tuple(sorted((a, b))) for a in range(min(10, length))
+               for b in range(span) if a != b}
+    assert {tuple(pair) for pair in steps} == allowed
 
 
 def test_delayed_recall_shapes_marker_and_target():
@@ -78,16 +113,19 @@ def test_delayed_recall_trivial_error_is_one_third_and_seeded():
     np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"n_sequences": 2, "lag": 0}, ValueError, "lag"),
-    ({"n_sequences": 0, "lag": 3}, ValueError, "n_sequences"),
-    ({"n_sequences": 2, "lag": 2.0}, ValueError, "lag"),
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_sequences": 2, "lag": 0}, "lag must be an integer >= 1, got 0"),
+    ({"n_sequences": 0, "lag": 3},
+     "n_sequences must be an integer >= 1, got 0"),
+    ({"n_sequences": 2, "lag": 2.0}, "lag must be an integer >= 1, got 2.0"),
 ])
-def test_delayed_recall_bad_arguments(kwargs, error, match):
-    with pytest.raises(error, match=match):
+def test_delayed_recall_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=whole(message)):
         delayed_recall(np.random.default_rng(0), **kwargs)
     with pytest.raises(TypeError, match="Generator"):
         delayed_recall(None, 2, 3)
+    x, y = delayed_recall(np.random.default_rng(0), 1, 1)  # the smallest
+    assert x.shape == (1, 2, 2) and y.shape == (1, 1)
 
 
 def test_irregular_sine_steps_gaps_and_query():

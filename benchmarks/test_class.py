@@ -1,0 +1,87 @@
+"""The solutions' lesson claims at class scale (`make test-class`, issue 25):
+every solution notebook run top to bottom in class mode, where the asserts
+that smoke mode is too small for hold the chapter's claims.
+
+    python benchmarks/test_class.py [NOTEBOOK...]
+
+Runs copies in a temporary folder (solutions/ keeps its outputs) and writes
+``benchmarks/results/test_class.json`` and ``test_class.md``: each notebook,
+passed or the error that stopped it, its wall time, and a fingerprint of its
+code cells, by which the tests tell a result from an older notebook. Exits 1
+if a notebook failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from lstm_course.provenance import write_results
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def code_fingerprint(path: Path) -> str:
+    """SHA-256 of the notebook's code cells (outputs and prose left out)."""
+    nb = nbformat.read(path, as_version=4)
+    code = "\n\0".join(cell.source for cell in nb.cells
+                       if cell.cell_type == "code")
+    return hashlib.sha256(code.encode()).hexdigest()[:16]
+
+
+def run_class_mode(path: Path, scratch: Path) -> dict:
+    """One notebook in class mode, on a copy: passed, or the error."""
+    from nbclient.exceptions import CellExecutionError
+
+    from lstm_course.execute import execute_notebook
+
+    copy = scratch / path.name
+    copy.write_bytes(path.read_bytes())
+    os.environ["LSTM_COURSE_MODE"] = "class"
+    row = {"notebook": path.name, "code": code_fingerprint(path)}
+    try:
+        row.update(passed=True, seconds=round(execute_notebook(copy), 1))
+    except CellExecutionError as error:
+        row.update(passed=False, error=f"{error.ename}: {error.evalue}")
+    return row
+
+
+def markdown(rows: list[dict]) -> str:
+    lines = ["# Class mode: the lesson claims", "",
+             "Every solution notebook run in class mode with its asserts "
+             "(`make test-class`).", "",
+             "| notebook | result | wall time |", "|---|---|---|"]
+    for row in rows:
+        result = "passed" if row["passed"] else f"FAILED: {row['error']}"
+        seconds = f"{row['seconds']:.0f} s" if row["passed"] else "-"
+        lines.append(f"| {row['notebook']} | {result} | {seconds} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    from lstm_course.release import solution_notebooks
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    notebooks = args.notebooks or solution_notebooks(ROOT / "solutions")
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for path in notebooks:
+            rows.append(run_class_mode(path, Path(scratch)))
+            print(markdown(rows).splitlines()[-1], flush=True)
+    write_results(args.out / "test_class.json", mode="class", results=rows)
+    (args.out / "test_class.md").write_text(markdown(rows))
+    return 0 if all(row["passed"] for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""An exercise's specification refuses what would grade wrongly (no calling
+convention, an unknown kind, a sub-check on a missing case, shares that do
+not sum to one, an id twice), each with the message an author acts on."""
+
+import dataclasses
+import re
+
+import numpy as np
+import pytest
+
+from lstm_course.exercises import registry
+from lstm_course.exercises.registry import Case, Exercise, SubCheck
+
+CASE = Case("one step", lambda rng: {"x": rng.normal(size=3)})
+
+
+def spec(**changes):
+    """A valid exercise (ch01.rnn_step_forward's calling convention) with
+    ``changes``."""
+    fields = dict(
+        id="ch01.rnn_step_forward", title="t", points=1.0, kind="function",
+        signature="f(x)", parameters=("x",), cases=(CASE,),
+        subchecks=(SubCheck("a", "one step", ("y",), 0.25, ""),
+                   SubCheck("b", "one step", ("y",), 0.75, "")),
+        reference=lambda inputs: {"y": inputs["x"]})
+    return Exercise(**{**fields, **changes})
+
+
+def whole(message):
+    return f"^{re.escape(message)}$"
+
+
+def test_a_valid_spec_is_accepted():
+    assert spec().name == "f"
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"id": "ch09.nothing"}, "ch09.nothing: no calling convention in "
+     "lstm_course.sandboxed.calls.CALLS"),
+    ({"kind": "module"}, "ch01.rnn_step_forward: kind must be 'function' "
+     "or 'class', got 'module'"),
+    ({"subchecks": (SubCheck("a", "two steps", ("y",), 1.0, ""),)},
+     "ch01.rnn_step_forward: sub-check 'a' uses unknown case 'two steps'"),
+    ({"subchecks": (SubCheck("a", "one step", ("y",), 0.5, ""),)},
+     "ch01.rnn_step_forward: sub-check shares sum to 0.5, expected 1"),
+    ({"subchecks": (SubCheck("a", "one step", ("y",), 0.5, ""),) * 3},
+     "ch01.rnn_step_forward: sub-check shares sum to 1.5, expected 1"),
+])
+def test_a_wrong_spec_is_refused_with_its_reason(changes, message):
+    with pytest.raises(ValueError, match=whole(message)):
+        spec(**changes)
+
+
+def test_a_class_exercise_is_a_kind():
+    assert spec(kind="class").kind == "class"
+
+
+def test_shares_may_carry_float_round_off():
+    thirds = tuple(SubCheck(n, "one step", ("y",), 0.1, "") for n in "abc")
+    assert spec(subchecks=thirds + (SubCheck("d", "one step", ("y",), 0.7,
+                                             ""),))
+
+
+def test_an_id_is_registered_once(monkeypatch):
+    monkeypatch.setattr(registry, "_REGISTRY", {})
+    exercise = registry.register(spec())
+    with pytest.raises(ValueError, match=whole(
+            "exercise 'ch01.rnn_step_forward' is registered twice")):
+        registry.register(dataclasses.replace(exercise, title="again"))
+    assert registry._REGISTRY == {"ch01.rnn_step_forward": exercise}
+
+
+def test_the_report_a_student_reads():
+    result = registry.ExerciseResult("ch01.x", "One step", 2.0, [
+        registry.SubCheckResult("h_t", True, 1.5, 1.5),
+        registry.SubCheckResult("y_t", False, 0.0, 0.5, "max abs error 1",
+                                "apply W_hy"),
+        registry.SubCheckResult("c_t", False, 0.0, 0.0, "wrong shape")])
+    assert result.report() == (
+        "ch01.x: One step (2 points)\n"
+        "  [pass] h_t\n"
+        "  [FAIL] y_t: max abs error 1\n"
+        "         hint: apply W_hy\n"
+        "  [FAIL] c_t: wrong shape\n"
+        "  1/3 sub-checks passed, 1.5/2 points")
+    assert result.status == "partial" and repr(result) == (
+        "<ch01.x: partial, 1.5/2 points>")
+    crashed = registry.ExerciseResult("ch01.x", "One step", 2.0,
+                                      error="ZeroDivisionError")
+    assert crashed.report() == ("ch01.x: One step (2 points)\n"
+                                "  [FAIL] ZeroDivisionError\n"
+                                "  0/0 sub-checks passed, 0/2 points")
+
+
+def test_score_gives_each_sub_check_its_share_message_and_hint():
+    exercise = spec(title="Echo", points=4.0, subchecks=(
+        SubCheck("y right", "one step", ("y",), 0.25, "return x"),
+        SubCheck("z right", "one step", ("z",), 0.75, "add z")))
+    inputs = registry.draw_inputs(exercise, seed=3)
+    x = inputs["one step"]["x"]
+    result = registry.score(exercise, inputs, {"one step": {"y": x}})
+    assert (result.title, result.score, result.max_score) == ("Echo", 1.0, 4.0)
+    right, missing = result.subchecks
+    assert (right.points, right.max_points, right.message, right.hint) == (
+        1.0, 1.0, "", "")
+    assert (missing.points, missing.max_points, missing.hint) == (
+        0.0, 3.0, "add z")
+    assert missing.message == ("z: missing from what your code returned "
+                               "(inputs: x (3,))")
+
+
+def test_a_case_without_a_result_says_so():
+    exercise = spec()
+    inputs = registry.draw_inputs(exercise)
+    result = registry.score(exercise, inputs, {})
+    assert [sub.message for sub in result.subchecks] == ["no result"] * 2
+    assert result.error == ""
+    said = registry.score(exercise, inputs, {"one step": "it crashed"})
+    assert said.error == "it crashed"
+
+
+def test_inputs_depend_on_the_exercise_and_the_seed():
+    one = spec()
+    other = spec(id="ch01.rnn_bptt")
+    a = registry.draw_inputs(one)["one step"]["x"]
+    assert not np.array_equal(a, registry.draw_inputs(other)["one step"]["x"])
+    np.testing.assert_array_equal(
+        a, registry.draw_inputs(one, registry.DEFAULT_SEED)["one step"]["x"])
+    assert registry.DEFAULT_SEED == 0
+
+
+def test_evaluate_runs_the_submission_on_the_seeds_inputs():
+    exercise = registry.get("ch01.rnn_step_forward")
+    seen = []
+
+    def submission(x_t, h_prev, params):
+        seen.append(x_t)
+        return np.zeros_like(h_prev)
+
+    registry.evaluate(exercise, submission, seed=5)
+    np.testing.assert_array_equal(
+        seen[0], registry.draw_inputs(exercise, 5)[
+            exercise.cases[0].name]["x_t"])
+
+
+def test_an_unknown_id_lists_the_known_ones():
+    with pytest.raises(KeyError) as error:
+        registry.get("ch09.nothing")
+    known = ", ".join(sorted(e.id for e in registry.all_exercises()))
+    assert error.value.args[0] == (f"no exercise 'ch09.nothing'; known ids: "
+                                   f"{known}")
