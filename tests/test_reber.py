@@ -58,19 +58,22 @@ def test_predicted_perfectly_wants_the_allowed_symbols_on_top():
     assert not reber.predicted_perfectly(bad, targets)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: reber.embedded_reber(np.random.default_rng(0), 0),
-    lambda: reber.cerg_stream(np.random.default_rng(0), 2.5),
-])
-def test_bad_counts(call):
-    with pytest.raises(ValueError, match="n_strings"):
-        call()
+@pytest.mark.parametrize("make", [reber.embedded_reber, reber.cerg_stream,
+                                  reber.cerg_arrays])
+def test_bad_counts(make):
+    for bad in (0, 2.5):
+        with pytest.raises(ValueError, match=re.escape(
+                f"n_strings must be an integer >= 1, got {bad!r}")):
+            make(np.random.default_rng(0), bad)
+    assert len(make(np.random.default_rng(0), 1)) == 3  # the smallest
     with pytest.raises(TypeError, match="Generator"):
         reber.reber_string(None)
 
 
 def test_cerg_arrays_are_embedded_strings_with_their_next_symbols():
     symbols, masks, starts = reber.cerg_arrays(np.random.default_rng(3), 500)
+    assert (symbols.dtype, masks.dtype, starts.dtype) == (np.int32, np.int32,
+                                                          bool)
     bounds = [*np.flatnonzero(starts), len(symbols)]
     assert len(bounds) == 501
     branches = []

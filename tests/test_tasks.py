@@ -141,29 +141,60 @@ def test_irregular_sine_steps_gaps_and_query():
     np.testing.assert_array_equal(again[0], inputs)
 
 
-def test_irregular_sine_target_lies_on_the_observed_wave():
-    inputs, targets, times = irregular_sine(np.random.default_rng(1), 3, 20)
-    for row in range(3):
-        t, y = times[row, :-1], inputs[row, :-1, 0].astype(float)
-        best = None
-        # a sin(w t + phi) = b sin(w t) + c cos(w t): linear for each w.
-        for w in np.linspace(0.5, 1.5, 2001):
-            basis = np.stack([np.sin(w * t), np.cos(w * t)], 1)
-            coef, *_ = np.linalg.lstsq(basis, y, rcond=None)
-            error = np.sum((basis @ coef - y) ** 2)
-            if best is None or error < best[0]:
-                best = (error, w, coef)
-        _, w, (b, c) = best
-        query = times[row, -1]
-        predicted = b * np.sin(w * query) + c * np.cos(w * query)
-        assert abs(predicted - targets[row, 0]) < 1e-2
+def fit_waves(times, values):
+    """Least-squares a sin(w t + phi) through each row: for every w on a
+    grid, a sin(w t + phi) = b sin(w t) + c cos(w t) is linear in (b, c).
+    Returns (w, a, phi in [0, 2 pi)) per row."""
+    best = np.full(len(times), np.inf)
+    fit = np.zeros((len(times), 3))
+    for w in np.arange(0.45, 1.55, 0.001):
+        basis = np.stack([np.sin(w * times), np.cos(w * times)], -1)
+        coef = np.linalg.solve(basis.transpose(0, 2, 1) @ basis,
+                               (basis.transpose(0, 2, 1)
+                                @ values[..., None]))[..., 0]
+        error = ((basis @ coef[..., None])[..., 0] - values) ** 2
+        better = error.sum(1) < best
+        best[better] = error.sum(1)[better]
+        b, c = coef[better].T
+        fit[better] = np.stack([np.full(better.sum(), w), np.hypot(b, c),
+                                np.arctan2(c, b) % (2 * np.pi)], 1)
+    return fit.T
 
 
-def test_irregular_sine_refuses_bad_arguments():
+def test_irregular_sine_draws_its_waves_as_documented():
+    """a, w ~ U[0.5, 1.5], phi ~ U[0, 2 pi), sample times ~ U[0, span]
+    (defaults: 20 of them over 10 time units), the query U[0.5, 2] after
+    the last; the target lies on the same wave."""
+    inputs, targets, times = irregular_sine(np.random.default_rng(1), 400)
+    assert inputs.shape == (400, 21, 3) and times.shape == (400, 21)
+    observed = times[:, :-1]
+    assert 0 <= observed.min() < 0.01 and 9.99 < observed.max() <= 10
+    gaps = times[:, -1] - observed[:, -1]
+    assert 0.5 <= gaps.min() < 0.52 and 1.98 < gaps.max() <= 2.0
+    w, a, phi = fit_waves(observed, inputs[:, :-1, 0].astype(float))
+    assert 0.5 - 1e-3 <= w.min() < 0.55 and 1.45 < w.max() <= 1.5 + 1e-3
+    assert 0.5 - 1e-3 <= a.min() < 0.55 and 1.45 < a.max() <= 1.5 + 1e-3
+    assert phi.min() < 0.1 and phi.max() > 2 * np.pi - 0.1
+    assert 0.4 < np.mean(phi < np.pi) < 0.6  # uniform, not 3 pi wide
+    np.testing.assert_allclose(targets[:, 0],
+                               a * np.sin(w * times[:, -1] + phi), atol=0.02)
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((0,), {}, "n_sequences must be an integer >= 1, got 0"),
+    ((4, 0), {}, "points must be an integer >= 1, got 0"),
+    ((4, 5), {"span": 0.0}, "span must be a positive number, got 0.0"),
+    ((4, 5), {"span": np.inf}, "span must be a positive number, got inf"),
+])
+def test_irregular_sine_refuses_bad_arguments(args, kwargs, message):
     rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match="points"):
-        irregular_sine(rng, 4, 0)
-    with pytest.raises(ValueError, match="span"):
-        irregular_sine(rng, 4, 5, span=-1.0)
+    with pytest.raises(ValueError, match=whole(message)):
+        irregular_sine(rng, *args, **kwargs)
     with pytest.raises(TypeError, match="Generator"):
         irregular_sine(0, 4, 5)
+
+
+def test_irregular_sine_takes_the_smallest_arguments():
+    inputs, targets, times = irregular_sine(np.random.default_rng(0), 1, 1,
+                                            span=0.5)
+    assert inputs.shape == (1, 2, 3) and times[0, 0] <= 0.5

@@ -236,6 +236,18 @@ def test_one_hot_leaves_padding_empty():
                                   [[[0, 1, 0], [0, 0, 0]]])
 
 
+def test_dense_inputs_one_hot_code_symbols_and_pass_real_values():
+    real = np.arange(6, dtype=np.float32).reshape(1, 3, 2)
+    ones = np.ones((1, 3))
+    batch = Sequences(real, ones[..., None], ones > 0, np.array([3]))
+    assert batch.dense_inputs() is real
+    coded = Sequences(np.array([[2, 0, -1]], np.int32), ones[..., None],
+                      ones > 0, np.array([2]), symbols=3)
+    np.testing.assert_array_equal(coded.dense_inputs(), [[[0, 0, 1],
+                                                          [1, 0, 0],
+                                                          [0, 0, 0]]])
+
+
 def test_every_output_must_be_within_tolerance_at_the_end():
     """One output right is not enough (6b has 8); the tolerance is strict
     and is the paper's (experiment 4: 0.04)."""

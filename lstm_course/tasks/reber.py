@@ -13,6 +13,8 @@ Introduced in chapter 05.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from lstm_course.tasks.adding import _require_int, _require_rng
@@ -133,6 +135,7 @@ def cerg_stream(rng: np.random.Generator, n_strings: int):
     return one_hot(stream), multi_hot(sets), starts
 
 
+@functools.cache
 def _embedded_automaton():
     """The embedded grammar as one automaton: per node, its (symbol, next
     node) choices. Nodes: 0 reads B, 1 reads the branch T or P, then the
@@ -158,9 +161,6 @@ def _embedded_automaton():
     return symbol, after, two, allowed
 
 
-_AUTOMATON = _embedded_automaton()
-
-
 def cerg_arrays(rng: np.random.Generator, n_strings: int):
     """A continual stream like :func:`cerg_stream`'s (its own random draws),
     as arrays, all strings drawn at once (fast enough to feed millions of
@@ -168,7 +168,7 @@ def cerg_arrays(rng: np.random.Generator, n_strings: int):
     of the symbols that may come next (bit i for symbol i), and bool string
     starts. Each branch is taken with probability 1/2."""
     _require_int("n_strings", n_strings, 1)
-    symbol, after, two, allowed = _AUTOMATON
+    symbol, after, two, allowed = _embedded_automaton()
     node = np.zeros(n_strings, np.int64)
     read, masks = [], []
     while (node != 19).any():
