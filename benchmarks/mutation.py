@@ -40,6 +40,8 @@ def mutmut_state(mutants: Path) -> dict[str, dict[str, str]]:
     for meta in sorted(mutants.rglob("*.py.meta")):
         module = meta.relative_to(mutants).as_posix()[:-len(".meta")]
         codes = json.loads(meta.read_text())["exit_code_by_key"]
+        if not codes:  # nothing to mutate (a package's __init__)
+            continue
         state[module] = {name: status_by_exit_code[code]
                          for name, code in codes.items()}
     return state

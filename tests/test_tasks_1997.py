@@ -1,5 +1,7 @@
 """The generators and success criteria of the 1997 experiments (chapter 04)."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -201,20 +203,76 @@ def test_symbols_right_uses_the_k_most_active_outputs():
     assert criteria.symbols_right(bad, batch).tolist() == [False]
 
 
+NOISE_FREE = " (the sequence is x|y, a_1..a_{p-1}, x|y)"
+RANDOM_MIDDLE = " (the sequence is x|y, p - 1 symbols, x|y)"
+SECOND_MARKER = " (the second marker goes among the first T/2 - 1 steps)"
+
+
 @pytest.mark.parametrize("call, message", [
-    (lambda r: long_lag.noise_free_long_lag(r, 5, 1), "p must be"),
-    (lambda r: long_lag.random_middle_long_lag(r, 0, 5), "n_sequences"),
-    (lambda r: long_lag.distractor_long_lag(r, 5, 0), "q must be"),
-    (lambda r: long_lag.distractor_long_lag(r, 5, 10, p=0), "p must be"),
-    (lambda r: noise_signal.noise_and_signal(r, 5, 10, 10), "below length"),
-    (lambda r: noise_signal.noise_and_signal(r, 5, 10, 0), "signal must"),
-    (lambda r: marked_pairs.adding_1997(r, 5, 5), "T/2 - 1"),
-    (lambda r: marked_pairs.multiplication_1997(r, 5, 2.5), "length must"),
-    (lambda r: temporal_order(r, 5, 4), "relevant must be 2"),
+    (lambda r: long_lag.noise_free_long_lag(r, 0, 5),
+     "n_sequences must be an integer >= 1, got 0"),
+    (lambda r: long_lag.noise_free_long_lag(r, 5, 1),
+     f"p must be an integer >= 2{NOISE_FREE}, got 1"),
+    (lambda r: long_lag.random_middle_long_lag(r, 0, 5),
+     "n_sequences must be an integer >= 1, got 0"),
+    (lambda r: long_lag.random_middle_long_lag(r, 5, 1),
+     f"p must be an integer >= 2{RANDOM_MIDDLE}, got 1"),
+    (lambda r: long_lag.distractor_long_lag(r, 0, 10),
+     "n_sequences must be an integer >= 1, got 0"),
+    (lambda r: long_lag.distractor_long_lag(r, 5, 0),
+     "q must be an integer >= 1, got 0"),
+    (lambda r: long_lag.distractor_long_lag(r, 5, 10, p=0),
+     "p must be an integer >= 1 (the number of distractor symbols), got 0"),
+    (lambda r: noise_signal.noise_and_signal(r, 0, 10, 3),
+     "n_sequences must be an integer >= 1, got 0"),
+    (lambda r: noise_signal.noise_and_signal(r, 5, 1, 1),
+     "length must be an integer >= 2, got 1"),
+    (lambda r: noise_signal.noise_and_signal(r, 5, 10, 10),
+     "signal must be below length = 10 (the first N of T elements carry "
+     "the class), got 10"),
+    (lambda r: noise_signal.noise_and_signal(r, 5, 10, 0),
+     "signal must be an integer >= 1 and below length = 10, got 0"),
+    (lambda r: marked_pairs.adding_1997(r, 0, 10),
+     "n_sequences must be an integer >= 1, got 0"),
+    (lambda r: marked_pairs.adding_1997(r, 5, 5),
+     f"length must be an integer >= 6{SECOND_MARKER}, got 5"),
+    (lambda r: marked_pairs.multiplication_1997(r, 5, 2.5),
+     f"length must be an integer >= 6{SECOND_MARKER}, got 2.5"),
+    (lambda r: temporal_order(r, 0, 2),
+     "n_sequences must be an integer >= 1, got 0"),
+    (lambda r: temporal_order(r, 5, 4),
+     "relevant must be 2 (experiment 6a) or 3 (6b), got 4"),
 ])
 def test_impossible_arguments_say_what_is_expected(call, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         call(np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("call", [
+    lambda r: long_lag.noise_free_long_lag(r, 1, 2),
+    lambda r: long_lag.random_middle_long_lag(r, 1, 2),
+    lambda r: long_lag.distractor_long_lag(r, 1, 1, p=1),
+    lambda r: noise_signal.noise_and_signal(r, 1, 2, 1),
+    lambda r: marked_pairs.adding_1997(r, 1, 6),
+    lambda r: marked_pairs.multiplication_1997(r, 1, 6),
+    lambda r: temporal_order(r, 1, 3),
+])
+def test_the_smallest_arguments_are_accepted(call):
+    batch = call(np.random.default_rng(0))
+    assert len(batch.lengths) == 1 and batch.mask.any()
+
+
+@pytest.mark.parametrize("make", [marked_pairs.adding_1997,
+                                  marked_pairs.multiplication_1997])
+def test_short_marked_pairs_keep_their_end_marker(make):
+    """At T = 6 the first marker's 10 places would reach past the end: it
+    stays before the last step, which keeps its -1."""
+    batch = make(np.random.default_rng(1), 2000, 6)
+    markers = batch.inputs[..., 1]
+    ends = batch.lengths - 1
+    assert np.all(markers[np.arange(2000), ends] == -1.0)
+    assert np.all((markers == 1.0).sum(1) == 2)
+    assert set(np.flatnonzero((markers == 1.0).any(0))) == set(range(5))
 
 
 def test_generators_want_a_numpy_generator():

@@ -32,7 +32,9 @@ def _marked_pairs(rng, n_sequences, length, low):
     lengths = random_lengths(rng, n_sequences, length)
     width = int(lengths.max())
     rows = np.arange(n_sequences)
-    first = rng.integers(0, 10, size=n_sequences)
+    # Among the first 10, but in a short sequence never on its last step,
+    # whose -1 marks the end.
+    first = rng.integers(0, min(10, length - 1), size=n_sequences)
     span = length // 2 - 1
     # Draw the second among the span without the first: shift past it.
     second = rng.integers(0, span - (first < span), size=n_sequences)
