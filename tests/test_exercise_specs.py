@@ -149,3 +149,23 @@ def test_an_unknown_id_lists_the_known_ones():
     known = ", ".join(sorted(e.id for e in registry.all_exercises()))
     assert error.value.args[0] == (f"no exercise 'ch09.nothing'; known ids: "
                                    f"{known}")
+
+
+def test_kind_problem_says_what_was_expected_and_what_came():
+    function = spec(signature="double(x)")
+    assert registry.kind_problem(function, lambda x: x) is None
+    assert registry.kind_problem(function, int) == (
+        "expected function double(x), got the class int")
+    assert registry.kind_problem(function, 3) == (
+        "expected function double(x), got a int (3)")
+
+    def double(x, y):
+        return x
+
+    assert registry.kind_problem(function, double) == (
+        "expected function double(x), but yours is double(x, y): it must "
+        "take 1 arguments (x)")
+    layer = spec(kind="class", signature="Cell(units)")
+    assert registry.kind_problem(layer, dict) is None
+    assert registry.kind_problem(layer, None) == (
+        "expected class Cell(units), got None")
