@@ -131,6 +131,19 @@ def test_noise_and_signal_classes_and_noise():
     steps = np.arange(batch.mask.shape[1])[None, :]
     noise = batch.inputs[(steps >= 3) & (steps < batch.lengths[:, None]), 0]
     assert abs(noise.mean()) < 0.01 and abs(noise.var() - 0.2) < 0.01
+    assert 0.45 < (first[:, 0] > 0).mean() < 0.55  # the classes equally often
+    assert batch.targets.dtype == np.float32
+    assert batch.targets.shape == (3000, batch.lengths.max(), 1)
+
+
+def test_noisy_signal_is_the_class_plus_the_noise():
+    """3b: the first N elements are +-1 plus the same noise as the rest."""
+    batch = noise_signal.noise_and_signal(np.random.default_rng(3), 3000, 100,
+                                          3, noisy_signal=True)
+    answer = at_ends(batch.targets, batch.lengths)[:, 0]
+    signs = np.where(answer > 0.5, 1.0, -1.0)[:, None]
+    noise = batch.inputs[:, :3, 0] - signs
+    assert abs(noise.mean()) < 0.02 and abs(noise.var() - 0.2) < 0.02
 
 
 @pytest.mark.parametrize("make, low", [(marked_pairs.adding_1997, -1.0),
@@ -154,6 +167,11 @@ def test_marked_pairs_obey_the_marker_rules(make, low):
     assert (markers[rows, ends] == -1).all()
     assert (markers[first > 0, 0] == -1).all()
     assert values.min() >= low and values.max() <= 1
+    inner = values[:, 1:length - 1]  # valid, mostly unmarked: U[low, 1]
+    assert inner.min() < low + 0.01 and inner.max() > 0.99
+    assert abs(inner.mean() - (low + 1) / 2) < 0.01
+    assert batch.targets.dtype == np.float32
+    assert batch.targets.shape == (5000, batch.lengths.max(), 1)
     answer = at_ends(batch.targets, batch.lengths)[:, 0]
     x1, x2 = values[rows, first], values[rows, second]
     if make is marked_pairs.adding_1997:
@@ -187,8 +205,19 @@ def test_temporal_order_key_symbols_and_classes(relevant):
     np.testing.assert_array_equal(batch.targets[rows, ends].argmax(-1),
                                   expected)
     assert len(np.unique(expected)) == 2 ** relevant
+    assert batch.targets.shape == (3000, 110, 2 ** relevant)
+    assert batch.targets.dtype == np.float32 and batch.symbols == 8
+    valid = np.arange(110)[None, :] < batch.lengths[:, None]
+    distractors = batch.inputs[valid & ~keys & (batch.inputs < INDEX["X"])]
+    assert set(np.unique(distractors)) == {0, 1, 2, 3}  # a, b, c, d
+    assert 0.48 < bits.mean() < 0.52  # X and Y equally often
     string = "".join(SYMBOLS[s] for s in batch.inputs[0, :batch.lengths[0]])
     assert string[0] == "E" and string[-1] == "B"
+
+
+def test_temporal_order_is_6a_by_default():
+    batch = temporal_order(np.random.default_rng(5), 3)
+    assert batch.targets.shape[-1] == 4
 
 
 def test_symbols_right_uses_the_k_most_active_outputs():
@@ -201,6 +230,8 @@ def test_symbols_right_uses_the_k_most_active_outputs():
     bad = np.array([[[0.6, 0.55, 0.5], [0.2, 0.9, 0.3]]])
     assert criteria.symbols_right(good, batch).tolist() == [True]
     assert criteria.symbols_right(bad, batch).tolist() == [False]
+    tie = np.array([[[0.6, 0.5, 0.5], [0.2, 0.9, 0.3]]])  # c ties with b
+    assert criteria.symbols_right(tie, batch).tolist() == [False]
 
 
 NOISE_FREE = " (the sequence is x|y, a_1..a_{p-1}, x|y)"
