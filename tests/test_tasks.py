@@ -167,6 +167,8 @@ def test_irregular_sine_draws_its_waves_as_documented():
     the last; the target lies on the same wave."""
     inputs, targets, times = irregular_sine(np.random.default_rng(1), 400)
     assert inputs.shape == (400, 21, 3) and times.shape == (400, 21)
+    assert (inputs.dtype, targets.dtype, times.dtype) == (
+        np.float32, np.float32, np.float64)
     observed = times[:, :-1]
     assert 0 <= observed.min() < 0.01 and 9.99 < observed.max() <= 10
     gaps = times[:, -1] - observed[:, -1]

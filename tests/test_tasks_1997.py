@@ -117,6 +117,10 @@ def test_distractor_long_lag_follows_the_papers_recipe():
     answer = batch.targets[rows, ends].argmax(-1)
     np.testing.assert_array_equal(answer, batch.inputs[:, 1] - x)
     assert (batch.mask.sum(1) == 1).all()
+    np.testing.assert_array_equal(batch.targets[rows, ends].sum(-1), 1.0)
+    assert batch.targets.dtype == np.float32 and batch.symbols == q + 4
+    distractors = batch.inputs[:, 2:q + 2]  # every sequence has q of them
+    assert set(np.unique(distractors)) == set(range(q))
 
 
 def test_noise_and_signal_classes_and_noise():
