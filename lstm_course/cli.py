@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from lstm_course.grading.defaults import EXERCISE_TIMEOUT, SIMILARITY_THRESHOLD
 from lstm_course.markers import MarkerError
 
 
@@ -199,8 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_options(grd)
     grd.add_argument("--seed", type=int, metavar="N",
                      help="draw inputs from this seed (default: a fresh one)")
-    grd.add_argument("--timeout", type=float, default=60.0, metavar="S",
-                     help="seconds per exercise (default 60)")
+    grd.add_argument("--timeout", type=float, default=EXERCISE_TIMEOUT,
+                     metavar="S", help="seconds per exercise (default "
+                     f"{EXERCISE_TIMEOUT:g})")
     grd.add_argument("--jobs", type=int, default=1, metavar="N",
                      help="students graded at once (default 1)")
     grd.add_argument("--sandbox", choices=("required", "auto", "off"),
@@ -231,8 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="auto (default): bubblewrap where Gradescope's "
                      "container lets it start, else the weaker, labelled "
                      "isolation; required: refuse to grade without it")
-    gsc.add_argument("--timeout", type=float, default=60.0, metavar="S",
-                     help="seconds per exercise (default 60)")
+    gsc.add_argument("--timeout", type=float, default=EXERCISE_TIMEOUT,
+                     metavar="S", help="seconds per exercise (default "
+                     f"{EXERCISE_TIMEOUT:g})")
     gsc.set_defaults(handler=_gradescope_autograder)
 
     book = commands.add_parser(
@@ -249,9 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
         "alike than that exercise's answers are across the class, or like "
         "the package's own reference")
     sim.add_argument("paths", nargs="+", metavar="PATH")
-    sim.add_argument("--threshold", type=float, default=0.6, metavar="X",
+    sim.add_argument("--threshold", type=float,
+                     default=SIMILARITY_THRESHOLD, metavar="X",
                      help="excess similarity over the exercise's class "
-                     "median that flags a pair, in (0, 1] (default 0.6)")
+                     "median that flags a pair, in (0, 1] (default "
+                     f"{SIMILARITY_THRESHOLD:g})")
     sim.add_argument("--markdown", type=Path, metavar="FILE",
                      help="the report, each flagged pair side by side")
     sim.add_argument("--csv", type=Path, metavar="FILE",

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from lstm_course.grading import reports, shards
+from lstm_course.grading.defaults import EXERCISE_TIMEOUT
 from lstm_course.grading.grade import GradingRun, UsageError, grade
 from lstm_course.grading.sandbox import find as find_sandbox
 
@@ -46,7 +47,8 @@ def below(run: GradingRun, min_score: float) -> list[str]:
 def grade_command(paths: list[Path], *, json_path=None, junit_path=None,
                   csv_path=None, feedback_dir=None, gradescope_path=None,
                   markdown_path=None, min_score=None, seed=None,
-                  timeout=60.0, jobs=1, sandbox="required", shard=None,
+                  timeout=EXERCISE_TIMEOUT, jobs=1, sandbox="required",
+                  shard=None,
                   out=sys.stdout) -> int:
     outputs = _outputs(json_path, junit_path, csv_path, feedback_dir,
                        gradescope_path, markdown_path)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lstm_course.exercises.registry import ExerciseResult, all_exercises
 from lstm_course.grading import policy
+from lstm_course.grading.defaults import EXERCISE_TIMEOUT
 from lstm_course.grading.handin import HandinError, load_handin
 from lstm_course.grading.runner import failed, run_exercises
 from lstm_course.grading.sandbox import Sandbox
@@ -277,7 +278,8 @@ def _grader_error(error: Exception) -> str:
             f"({type(error).__name__}); tell your instructor")
 
 
-def grade(paths: list[Path], seed: int | None = None, timeout: float = 60.0,
+def grade(paths: list[Path], seed: int | None = None,
+          timeout: float = EXERCISE_TIMEOUT,
           jobs: int = 1, sandbox: Sandbox | None = None,
           keep=None, student: str | None = None) -> GradingRun:
     """Grade every hand-in under ``paths`` with inputs drawn from ``seed``

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import lstm_course
 from lstm_course.grading import reports
+from lstm_course.grading.defaults import EXERCISE_TIMEOUT
 from lstm_course.grading.grade import UsageError, grade
 from lstm_course.grading.sandbox import find as find_sandbox
 
@@ -130,7 +131,7 @@ def constraints() -> str:
 
 
 def build_autograder(out: Path, sandbox: str = "auto",
-                     timeout: float = 60.0) -> dict:
+                     timeout: float = EXERCISE_TIMEOUT) -> dict:
     """Write Gradescope's autograder zip to ``out``; returns what it
     holds."""
     if out.suffix != ".zip":
@@ -193,7 +194,7 @@ def validate(data: dict) -> None:
 
 
 def autograde(submission: Path, out: Path, sandbox: str = "auto",
-              timeout: float = 60.0) -> dict:
+              timeout: float = EXERCISE_TIMEOUT) -> dict:
     """Grade everything the student uploaded as one student's hand-in and
     write results.json; a submission with nothing to grade still gets a
     results.json that says why."""
@@ -219,7 +220,7 @@ def main(argv=None) -> int:
     parser.add_argument("results", type=Path)
     parser.add_argument("--sandbox", choices=("required", "auto"),
                         default="auto")
-    parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--timeout", type=float, default=EXERCISE_TIMEOUT)
     args = parser.parse_args(argv)
     data = autograde(args.submission, args.results, args.sandbox,
                      args.timeout)

@@ -18,8 +18,8 @@ necessarily alike is left with nothing, and nobody is flagged on it.
 Two answers' similarity s is the Jaccard index of what is left. A pair is
 flagged when it shares at least ``MIN_SHARED`` runs and its excess over
 the exercise's **class median** m of all pairs, ``(s - m) / (1 - m)``,
-reaches the threshold (default 0.6; with fewer than three answers m is
-taken as 0).
+reaches the threshold (by default ``defaults.SIMILARITY_THRESHOLD``; with
+fewer than three answers m is taken as 0).
 
 Each answer is also compared with the package's own reference for the
 exercise (every function of its ``references`` modules): students have
@@ -48,12 +48,12 @@ import numpy as np
 from lstm_course.exercises.registry import all_exercises
 from lstm_course.grading import reports
 from lstm_course.grading.command import check_outputs
+from lstm_course.grading.defaults import SIMILARITY_THRESHOLD
 from lstm_course.grading.grade import (
     Found, UsageError, chapter_exercises, discover, one_copy_per_chapter)
 from lstm_course.grading.handin import HandinError, load_handin
 
 GRAM = 6
-DEFAULT_THRESHOLD = 0.6
 MIN_CLASS = 3  # answers needed for a class median
 COMMON_MIN, COMMON_SHARE = 5, 0.1
 #: runs a pair must share beyond what the class shares: less is no
@@ -306,7 +306,7 @@ def common_grams(prints: list[frozenset]) -> frozenset[int]:
     return frozenset(g for g, c in counts.items() if c > limit)
 
 
-def compare(paths: list[Path], threshold: float = DEFAULT_THRESHOLD):
+def compare(paths: list[Path], threshold: float = SIMILARITY_THRESHOLD):
     """``(summaries, flags, problems)`` for the class under ``paths``."""
     if not 0 < threshold <= 1:
         raise UsageError(f"--threshold is an excess similarity in (0, 1], "
@@ -437,7 +437,7 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(("=", "+", "-", "@")) else text
 
 
-def similarity_command(paths: list[Path], threshold=DEFAULT_THRESHOLD,
+def similarity_command(paths: list[Path], threshold=SIMILARITY_THRESHOLD,
                        markdown_path=None, csv_path=None, out=None) -> int:
     out = out or sys.stdout  # looked up now: a test may have replaced it
     check_outputs(paths, {"--markdown": markdown_path, "--csv": csv_path})
