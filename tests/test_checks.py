@@ -48,7 +48,7 @@ def test_partial_credit_by_sub_check(capsys):
 
 def test_wrong_shape_is_named(capsys):
     check("ch01.rnn_forward",
-          lambda x, h0, params: rnn_np.forward(x, h0, params)[0][:, -1])
+          lambda x, h0, params: rnn_np.forward(x, params, h0)[0][:, -1])
     assert "h: expected shape (2, 1, 4), got (2, 4)" in capsys.readouterr().out
 
 

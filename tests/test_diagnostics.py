@@ -33,7 +33,7 @@ def test_step_jacobians_match_finite_differences_of_the_reference():
     params = rnn_np.init_params(rng, 3, 4, scale=2.0)
     x, h0 = rng.normal(size=(2, 3, 3)), rng.normal(0, 0.5, (2, 4))
     jacobians = d.elman_step_jacobians(x, h0, params)
-    h_prev = rnn_np.forward(x, h0, params)[0][:, 1]  # the state h_2
+    h_prev = rnn_np.forward(x, params, h0)[0][:, 1]  # the state h_2
     for b in range(2):
         for i in range(4):
             state = h_prev[b:b + 1].copy()
@@ -189,7 +189,7 @@ def test_gradient_norm_vs_lag_matches_the_explicit_chain_rule():
     x = rng.normal(size=(3, 6, 2)).astype("float32")
     got = d.gradient_norm_vs_lag(cell, x, seed=3)
     # dL/dx_t = e . dh_T/dh_t . diag(tanh'(a_t)) W_xh^T, with e as drawn.
-    h, _ = rnn_np.forward(x.astype(np.float64), np.zeros((3, 4)), params)
+    h, _ = rnn_np.forward(x.astype(np.float64), params)
     error = np.random.default_rng(3).normal(size=(3, 4))
     error /= np.linalg.norm(error, axis=1, keepdims=True)
     jacobians = d.elman_step_jacobians(x, np.zeros((3, 4)), params)

@@ -72,7 +72,7 @@ def _sequence_case(batch, steps):
 
 
 def _ref_forward(inputs):
-    h, _ = rnn_np.forward(inputs["x"], inputs["h0"], _params(inputs))
+    h, _ = rnn_np.forward(inputs["x"], _params(inputs), inputs["h0"])
     return {"h": h}
 
 
@@ -156,7 +156,7 @@ def _bptt_case(steps):
 
 def _ref_bptt(inputs):
     params = _params(inputs)
-    _, caches = rnn_np.forward(inputs["x"], inputs["h0"], params)
+    _, caches = rnn_np.forward(inputs["x"], params, inputs["h0"])
     dx, dh0, grads = rnn_np.bptt(inputs["dh"], caches, params)
     return {"dx": dx, "dh0": dh0,
             **{"d" + name: grads[name] for name in PARAMS}}

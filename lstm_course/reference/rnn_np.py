@@ -69,16 +69,19 @@ def step_backward(dh_t, cache, params):
     return dx_t, dh_prev, grads
 
 
-def forward(x, h0, params):
+def forward(x, params, h0=None):
     """Run the RNN over a sequence: ``h_t`` for t = 1..T.
 
     Args:
         x: (B, T, D) inputs.
-        h0: (B, H) initial state.
+        params: ``W_xh``, ``W_hh``, ``b_h``.
+        h0: (B, H) initial state (default zeros).
 
     Returns:
         ``(h, caches)``: h is (B, T, H); caches is one cache per step.
     """
+    if h0 is None:
+        h0 = np.zeros((x.shape[0], len(params["b_h"])))
     h_prev, states, caches = h0, [], []
     for t in range(x.shape[1]):
         h_prev, cache = step_forward(x[:, t], h_prev, params)

@@ -22,10 +22,10 @@ def squared_error_problem(problem):
     params, x, h0, targets = problem
 
     def loss():
-        h, _ = rnn_np.forward(x, h0, params)
+        h, _ = rnn_np.forward(x, params, h0)
         return rnn_np.squared_error_loss(h, targets)[0]
 
-    h, caches = rnn_np.forward(x, h0, params)
+    h, caches = rnn_np.forward(x, params, h0)
     return loss, caches, rnn_np.squared_error_loss(h, targets)[1]
 
 
@@ -42,7 +42,7 @@ def test_step_is_the_equation_written_per_unit(problem):
 
 def test_forward_chains_the_steps(problem):
     params, x, h0, _ = problem
-    h, caches = rnn_np.forward(x, h0, params)
+    h, caches = rnn_np.forward(x, params, h0)
     assert h.shape == (4, 7, 5) and len(caches) == 7
     state = h0
     for t in range(7):
@@ -94,7 +94,7 @@ def test_gradient_norms_vanish_for_small_recurrent_weights(problem):
     params, x, h0, _ = problem
     params = dict(params, W_hh=0.4 * params["W_hh"]
                   / np.linalg.norm(params["W_hh"], 2))
-    _, caches = rnn_np.forward(x, h0, params)
+    _, caches = rnn_np.forward(x, params, h0)
     norms = rnn_np.gradient_norms_through_time(caches, params)
     assert norms[-1] == pytest.approx(1.0)
     assert np.all(norms[:-1] <= 0.4 * norms[1:] + 1e-15)  # |tanh'| <= 1
