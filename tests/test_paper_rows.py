@@ -66,8 +66,35 @@ def test_st1_and_st2():
 
 
 def test_rules_refuse_a_vector_of_the_wrong_length():
-    with pytest.raises(ValueError, match="one entry per trial"):
+    with pytest.raises(ValueError) as error:
         stop_rules.Successive(3).update([True, False])
+    assert str(error.value) == ("right must have one entry per trial (3), "
+                                "got shape (2,)")
+    with pytest.raises(ValueError) as error:
+        stop_rules.Recent(2, count=1).update([True, True], [0.1])
+    assert str(error.value) == ("error must have one entry per trial (2), "
+                                "got shape (1,)")
+
+
+@pytest.mark.parametrize("rule", [stop_rules.Successive, stop_rules.Recent])
+def test_windows_are_the_papers_and_at_least_one(rule):
+    """The paper's windows: 10,000 successive sequences (2a-2c), the 2,000
+    most recent (4-6); a window of one is the smallest."""
+    paper = {stop_rules.Successive: 10_000, stop_rules.Recent: 2_000}
+    assert rule(1).count == paper[rule]
+    with pytest.raises(ValueError) as error:
+        rule(1, count=0)
+    assert str(error.value) == "count must be >= 1, got 0"
+    one = rule(2, count=1)
+    if rule is stop_rules.Successive:
+        assert one.update([True, False]).tolist() == [True, False]
+        assert one.update([True, True]).tolist() == [True, True]
+        assert one.streak.dtype == np.int64
+    else:
+        one.update([True, False], [0.25, 0.5])
+        assert stop_rules.st3(one, 0.3).tolist() == [True, False]
+        assert one.mean_error().tolist() == [0.25, 0.5]
+        assert one.seen.tolist() == [1, 1]
 
 
 # --- success criteria of a sequence -----------------------------------------
