@@ -68,3 +68,8 @@ def test_lists_and_integers_are_compared_as_floats():
                    0.0) is None
     assert compare("n", [1, 2, 3], [1, 2, 4], 0.0, 0.0) == (
         "n: max abs error 1 at index [2]: expected 3, got 4")
+
+
+def test_unsigned_answers_do_not_wrap_around():
+    assert compare("n", np.uint8([1]), np.uint8([0]), 0.0, 0.0) == (
+        "n: max abs error 1 at index [0]: expected 1, got 0")

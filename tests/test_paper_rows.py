@@ -61,6 +61,9 @@ def test_n_seq_counts_fewer_than_n_wrong():
 def test_st1_and_st2():
     assert stop_rules.st1([0, 1, 5, 6], allowed=5).tolist() == [True, True,
                                                                 True, False]
+    assert stop_rules.st1([0, 1]).tolist() == [True, False]  # 3a: none
+    assert stop_rules.st2([3, 6], [0.0, 0.0], 5, 0.04).tolist() == [True,
+                                                                     False]
     assert stop_rules.st2([0, 0, 1], [0.009, 0.01, 0.0], 0, 0.01).tolist() \
         == [True, False, False]
 

@@ -112,3 +112,35 @@ def test_strings_follow_the_papers_grammar_on_both_branches():
     bounds = [*np.flatnonzero(starts), len(text)]
     assert all(REBER.fullmatch(text[a + 2:b - 2])
                for a, b in itertools.pairwise(bounds))
+
+
+@pytest.mark.parametrize("string, message", [
+    ("BTBTXSEPE", "'BTBTXSEPE' is not an embedded Reber string (B, T or P, "
+     "a Reber string, the same T or P, E)"),
+    ("XTBTXSETE", None), ("BTBTXSETX", None), ("BXBTXSEXE", None),
+    ("BTBTXS", None),
+    ("BTBTXXETE", "'BTXXE' is not a Reber string (at 'E')"),
+    ("BTBQXSETE", "'BQXSE' is not a Reber string (at 'Q')"),
+])
+def test_a_string_off_the_grammar_is_refused_with_where(string, message):
+    with pytest.raises(ValueError) as error:
+        reber.next_symbols(string)
+    assert str(error.value) == (message or (
+        f"{string!r} is not an embedded Reber string (B, T or P, a Reber "
+        "string, the same T or P, E)"))
+
+
+def test_encodings_are_float32_one_hot_and_multi_hot():
+    inputs, targets, mask = reber.embedded_reber(np.random.default_rng(0), 3)
+    assert inputs.dtype == targets.dtype == np.float32 and mask.dtype == bool
+    stream, sets, _ = reber.cerg_stream(np.random.default_rng(0), 2)
+    assert stream.dtype == sets.dtype == np.float32
+    assert reber.multi_hot(["TP"]).tolist() == [[0, 1, 1, 0, 0, 0, 0]]
+
+
+def test_experiment_1_sets_refuse_an_empty_size():
+    with pytest.raises(ValueError, match=re.escape(
+            "size must be an integer >= 1, got 0")):
+        reber.embedded_reber_sets(np.random.default_rng(0), 0)
+    train, test = reber.embedded_reber_sets(np.random.default_rng(0), 1)
+    assert len(train) == len(test) == 1 and train != test

@@ -238,3 +238,28 @@ def test_a_marker_in_markdown_names_its_cell(tmp_path):
     assert str(info.value).endswith(": cell 2, line 2: solution markers "
                                     "belong in code cells, found in a "
                                     "markdown cell")
+
+
+def test_a_chapter_without_its_manifest_entry_is_stale_not_edited(course):
+    """The text is the release's but nothing records that we wrote it: the
+    plan rewrites it (and the manifest), never calls it a student's."""
+    solutions, chapters = course
+    release(solutions, chapters)
+    (chapters / MANIFEST).unlink()
+    plan = plan_release(solutions, chapters)
+    assert (plan.stale, plan.edited) == (["01_demo.ipynb"], [])
+
+
+def test_a_damaged_manifest_or_no_solutions_say_what_to_do(course):
+    solutions, chapters = course
+    release(solutions, chapters)
+    (chapters / MANIFEST).write_text("{}")
+    with pytest.raises(ValueError) as error:
+        plan_release(solutions, chapters)
+    assert str(error.value) == (f"{chapters / MANIFEST} is damaged "
+                                "('chapters'); remove it and release with "
+                                "--force")
+    with pytest.raises(FileNotFoundError) as error:
+        plan_release(solutions.parent / "nowhere", chapters)
+    assert str(error.value) == (
+        f"no solutions folder at {solutions.parent / 'nowhere'}")

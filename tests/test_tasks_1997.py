@@ -325,8 +325,27 @@ def test_criteria_reject_non_finite_outputs_and_bad_tolerance():
 
 
 def test_one_hot_leaves_padding_empty():
-    np.testing.assert_array_equal(one_hot(np.array([[1, -1]]), 3),
-                                  [[[0, 1, 0], [0, 0, 0]]])
+    coded = one_hot(np.array([[1, -1]]), 3)
+    np.testing.assert_array_equal(coded, [[[0, 1, 0], [0, 0, 0]]])
+    assert coded.dtype == np.float32
+
+
+def test_at_ends_reads_each_sequences_last_step():
+    array = np.arange(12).reshape(3, 4)  # (N, T): a scalar per step
+    assert at_ends(array, np.array([1, 4, 2])).tolist() == [0, 7, 9]
+    for bad in (np.arange(3), np.zeros((2, 4))):
+        with pytest.raises(ValueError) as error:
+            at_ends(bad, np.array([1, 4, 2]))
+        assert str(error.value) == (
+            "expected an (N, T, ...) array with N = 3 sequences, got shape "
+            f"{bad.shape}")
+
+
+def test_lengths_run_from_t_to_t_plus_a_tenth():
+    rng = np.random.default_rng(0)
+    assert set(noise_signal.random_lengths(rng, 2000, 110)) == set(
+        range(110, 122))
+    assert set(noise_signal.random_lengths(rng, 200, 15)) == {15, 16}
 
 
 def test_dense_inputs_one_hot_code_symbols_and_pass_real_values():
@@ -362,3 +381,39 @@ def test_every_output_must_be_within_tolerance_at_the_end():
                        np.ones((2, 1), bool), np.array([1, 1]))
     near = np.array([[[0.5 + 0.039]], [[0.5 - 0.041]]])
     assert ROWS["4-T100"].right(near, adding).tolist() == [True, False]
+
+
+def test_end_error_is_strictly_below_the_tolerance():
+    """Binary fractions: an error of exactly the tolerance is not right."""
+    batch = Sequences(np.zeros((2, 1, 1)), np.zeros((2, 1, 2)),
+                      np.ones((2, 1), bool), np.array([1, 1]))
+    outputs = np.array([[[0.25, 0.0]], [[0.125, 0.0]]])
+    assert criteria.end_error_below(outputs, batch, 0.25).tolist() == [
+        False, True]
+    for bad in (0.0, np.inf):
+        with pytest.raises(ValueError) as error:
+            criteria.end_error_below(outputs, batch, bad)
+        assert str(error.value) == (
+            f"tolerance must be a positive number, got {bad!r}")
+    with pytest.raises(ValueError) as error:
+        criteria.end_error_below(outputs[:, :, :1], batch, 0.25)
+    assert str(error.value) == ("outputs must have the targets' shape "
+                                "(2, 1, 2), got (2, 1, 1)")
+    with pytest.raises(ValueError) as error:
+        criteria.end_error_below(outputs * np.nan, batch, 0.25)
+    assert str(error.value) == "outputs contain NaN or inf"
+
+
+def test_clean_targets_read_the_class_off_the_first_element():
+    """3c's noise-free targets: 0.2 for class 1 (+1 first), 0.8 for class 2,
+    with a single signal element (N = 1)."""
+    batch = noise_signal.noise_and_signal(np.random.default_rng(2), 500, 20, 1)
+    first = batch.inputs[:, 0, 0]
+    np.testing.assert_array_equal(noise_signal.clean_targets(batch),
+                                  np.where(first > 0, 0.2, 0.8))
+
+
+def test_temporal_order_targets_are_one_hot():
+    batch = temporal_order(np.random.default_rng(0), 50, 3)
+    ends = at_ends(batch.targets, batch.lengths)
+    assert set(np.unique(ends)) == {0.0, 1.0} and (ends.sum(1) == 1).all()
