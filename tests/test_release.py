@@ -260,6 +260,6 @@ def test_a_damaged_manifest_or_no_solutions_say_what_to_do(course):
                                 "('chapters'); remove it and release with "
                                 "--force")
     with pytest.raises(FileNotFoundError) as error:
-        plan_release(solutions.parent / "nowhere", chapters)
+        plan_release(solutions.parent / "nowhere", solutions.parent / "new")
     assert str(error.value) == (
         f"no solutions folder at {solutions.parent / 'nowhere'}")
