@@ -74,6 +74,10 @@ def test_rules_refuse_a_vector_of_the_wrong_length():
     assert str(error.value) == ("right must have one entry per trial (3), "
                                 "got shape (2,)")
     with pytest.raises(ValueError) as error:
+        stop_rules.Recent(2, count=1).update([True], [0.1, 0.2])
+    assert str(error.value) == ("right must have one entry per trial (2), "
+                                "got shape (1,)")
+    with pytest.raises(ValueError) as error:
         stop_rules.Recent(2, count=1).update([True, True], [0.1])
     assert str(error.value) == ("error must have one entry per trial (2), "
                                 "got shape (1,)")

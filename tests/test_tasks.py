@@ -27,6 +27,13 @@ def test_adding_problem_shapes_markers_and_targets():
     assert np.all(np.abs(x[..., 0]) <= 1)
 
 
+def test_step_zero_is_marked_at_its_rate():
+    """P(step 0 marked) = 1/10 (the first marker) + 9/10 x 1/48 (the second,
+    over the 48 other places of T/2 - 1 = 49) = 0.11875 at T = 100."""
+    x, _ = adding_problem(np.random.default_rng(7), 40_000, 100)
+    assert (x[:, 0, 1] == 1).mean() == pytest.approx(0.11875, abs=0.005)
+
+
 def test_adding_problem_trivial_error_is_one_24th():
     _, y = adding_problem(np.random.default_rng(1), 50_000, 20)
     assert np.mean((y - 0.5) ** 2) == pytest.approx(TRIVIAL_MSE, rel=0.03)

@@ -297,6 +297,18 @@ def test_the_smallest_arguments_are_accepted(call):
     assert len(batch.lengths) == 1 and batch.mask.any()
 
 
+@pytest.mark.parametrize("length", [6, 7, 8])
+def test_every_pair_of_marked_steps_is_drawn_and_no_other(length):
+    """The first marker among the first min(10, T - 1) steps, the second
+    among the first T // 2 - 1, never the same: in short sequences, where
+    the two ranges overlap most, every such pair occurs."""
+    batch = marked_pairs.adding_1997(np.random.default_rng(6), 6000, length)
+    steps = np.argwhere(batch.inputs[..., 1] == 1)[:, 1].reshape(-1, 2)
+    allowed = {tuple(sorted((a, b))) for a in range(min(10, length - 1))
+               for b in range(length // 2 - 1) if a != b}
+    assert {tuple(pair) for pair in steps} == allowed
+
+
 @pytest.mark.parametrize("make", [marked_pairs.adding_1997,
                                   marked_pairs.multiplication_1997])
 def test_short_marked_pairs_keep_their_end_marker(make):
