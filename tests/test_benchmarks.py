@@ -218,3 +218,40 @@ def test_class_mode_run_reports_the_assert_that_failed(tmp_path):
     assert "FAILED: AssertionError: the claim, in class" in (
         test_class.markdown([row]))
     assert nbformat.read(path, as_version=4) == nb  # the copy ran, not it
+
+
+def test_mutation_summary_scores_each_module_and_names_every_survivor():
+    mutation = benchmark_module("mutation")
+    state = {"pkg/a.py": {"a.x__mutmut_1": "killed", "a.x__mutmut_2": "timeout",
+                          "a.x__mutmut_3": "survived",
+                          "a.x__mutmut_4": "survived",
+                          "a.x__mutmut_5": "no tests"},
+             "pkg/b.py": {"b.y__mutmut_1": "killed"}}
+    diffs = {"a.x__mutmut_3": "-    n = 1\n+    n = 2",
+             "a.x__mutmut_4": "-    s = 'a'\n+    s = 'A'",
+             "a.x__mutmut_5": "-    t = 0\n+    t = None"}
+    equivalents = {
+        "a.x__mutmut_4": {"mutant": "a.x__mutmut_4", "mutated": "s = 'A'",
+                          "reason": "case does not matter"},
+        "a.x__mutmut_3": {"mutant": "a.x__mutmut_3", "mutated": "n = 3",
+                          "reason": "stale: the mutant is no longer n = 3"}}
+    modules = mutation.summarise(state, equivalents,
+                                 diff=lambda name, module: diffs[name])
+    a = modules["pkg/a.py"]
+    assert (a["mutants"], a["killed"], a["equivalent"], a["survived"],
+            a["no tests"]) == (5, 2, 1, 1, 1)
+    assert a["score"] == 0.5 and not a["target_met"]
+    assert [s["mutant"] for s in a["survivors"]] == ["a.x__mutmut_3",
+                                                     "a.x__mutmut_5"]
+    assert modules["pkg/b.py"]["score"] == 1.0
+    assert modules["pkg/b.py"]["target_met"]
+    page = mutation.markdown(modules)
+    assert "| `pkg/a.py` | 5 | 2 | 1 | 1 | 1 | 0 | 50.0% | not met |" in page
+    assert "`a.x__mutmut_4` (equivalent): `-    s = 'a'` / `+    s = 'A'`. " \
+        "case does not matter" in page
+
+
+def test_reviewed_equivalent_mutants_each_give_a_reason():
+    mutation = benchmark_module("mutation")
+    entries = mutation.load_equivalents()
+    assert entries and all(e["reason"].strip() for e in entries.values())
