@@ -225,28 +225,34 @@ def test_mutation_summary_scores_each_module_and_names_every_survivor():
     state = {"pkg/a.py": {"a.x__mutmut_1": "killed", "a.x__mutmut_2": "timeout",
                           "a.x__mutmut_3": "survived",
                           "a.x__mutmut_4": "survived",
-                          "a.x__mutmut_5": "no tests"},
+                          "a.x__mutmut_5": "no tests",
+                          "a.x__mutmut_6": "survived"},
              "pkg/b.py": {"b.y__mutmut_1": "killed"}}
     diffs = {"a.x__mutmut_3": "-    n = 1\n+    n = 2",
              "a.x__mutmut_4": "-    s = 'a'\n+    s = 'A'",
-             "a.x__mutmut_5": "-    t = 0\n+    t = None"}
+             "a.x__mutmut_5": "-    t = 0\n+    t = None",
+             "a.x__mutmut_6": "-    u = 0\n+    u = 1"}
     equivalents = {
         "a.x__mutmut_4": {"mutant": "a.x__mutmut_4", "mutated": "s = 'A'",
                           "reason": "case does not matter"},
         "a.x__mutmut_3": {"mutant": "a.x__mutmut_3", "mutated": "n = 3",
-                          "reason": "stale: the mutant is no longer n = 3"}}
+                          "reason": "stale: the mutant is no longer n = 3"},
+        "a.x__mutmut_6": {"mutant": "a.x__mutmut_6", "mutated": "u = 1",
+                          "caught": "tests/t.py::test_u",
+                          "reason": "a subprocess runs it"}}
     modules = mutation.summarise(state, equivalents,
                                  diff=lambda name, module: diffs[name])
     a = modules["pkg/a.py"]
     assert (a["mutants"], a["killed"], a["equivalent"], a["survived"],
-            a["no tests"]) == (5, 2, 1, 1, 1)
-    assert a["score"] == 0.5 and not a["target_met"]
+            a["no tests"]) == (6, 3, 1, 1, 1)
+    assert a["score"] == 0.6 and not a["target_met"]
     assert [s["mutant"] for s in a["survivors"]] == ["a.x__mutmut_3",
                                                      "a.x__mutmut_5"]
     assert modules["pkg/b.py"]["score"] == 1.0
     assert modules["pkg/b.py"]["target_met"]
     page = mutation.markdown(modules)
-    assert "| `pkg/a.py` | 5 | 2 | 1 | 1 | 1 | 0 | 50.0% | not met |" in page
+    assert "| `pkg/a.py` | 6 | 3 | 1 | 1 | 1 | 0 | 60.0% | not met |" in page
+    assert "`a.x__mutmut_6` (caught by `tests/t.py::test_u`)" in page
     assert "`a.x__mutmut_4` (equivalent): `-    s = 'a'` / `+    s = 'A'`. " \
         "case does not matter" in page
 

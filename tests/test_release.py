@@ -1,6 +1,9 @@
 """Release: solution regions replaced, outputs cleared, students' work kept."""
 
 import hashlib
+import os
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -263,3 +266,24 @@ def test_a_damaged_manifest_or_no_solutions_say_what_to_do(course):
         plan_release(solutions.parent / "nowhere", solutions.parent / "new")
     assert str(error.value) == (
         f"no solutions folder at {solutions.parent / 'nowhere'}")
+
+
+def test_release_reads_and_writes_utf8_whatever_the_locale(tmp_path):
+    """A solution with non-ASCII text (sigma, an em dash) released by a
+    Python whose locale encoding is ASCII (C locale, no UTF-8 mode), as on
+    some student and CI machines: chapters are UTF-8 all the same."""
+    solutions, chapters = tmp_path / "solutions", tmp_path / "chapters"
+    make_solution(solutions, source=EXERCISE.replace("Doubles", "σ — twice"))
+    script = ("import sys; from pathlib import Path; "
+              "from lstm_course.release import release, plan_release; "
+              "release(Path(sys.argv[1]), Path(sys.argv[2])); "
+              "assert plan_release(Path(sys.argv[1]), "
+              "Path(sys.argv[2])).up_to_date")
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0",
+           "PYTHONCOERCECLOCALE": "0", "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, "-c", script, str(solutions),
+                           str(chapters)], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "σ — twice" in (chapters / "01_demo.ipynb").read_bytes().decode(
+        "utf-8")
