@@ -22,11 +22,9 @@ import json
 import sys
 from pathlib import Path
 
+from lstm_course.provenance import write_results
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from lstm_course.provenance import write_results  # noqa: E402
-
 TARGET = 0.90
 EQUIVALENT = ROOT / "benchmarks" / "mutation_equivalent.json"
 RESULTS = ROOT / "benchmarks" / "results"
