@@ -44,19 +44,26 @@ def run_class_mode(path: Path, scratch: Path) -> dict:
     from nbclient.exceptions import CellExecutionError
 
     from lstm_course.execute import execute_notebook
+    from lstm_course.modes import ENV_VAR
 
     copy = scratch / path.name
     copy.write_bytes(path.read_bytes())
-    os.environ["LSTM_COURSE_MODE"] = "class"
     # The load average says what else the 2 cores ran: a wall time under
     # load is not the chapter's speed (benchmarks/chapter_times.py is).
     row = {"notebook": path.name, "code": code_fingerprint(path),
            "date": time.strftime("%Y-%m-%d"),
            "load_before": round(os.getloadavg()[0], 1)}
+    saved = os.environ.get(ENV_VAR)
+    os.environ[ENV_VAR] = "class"  # the kernel inherits it
     try:
         row.update(passed=True, seconds=round(execute_notebook(copy), 1))
     except CellExecutionError as error:
         row.update(passed=False, error=f"{error.ename}: {error.evalue}")
+    finally:  # this process's mode is the caller's again
+        if saved is None:
+            del os.environ[ENV_VAR]
+        else:
+            os.environ[ENV_VAR] = saved
     return row
 
 

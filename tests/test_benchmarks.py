@@ -200,9 +200,10 @@ def test_committed_class_mode_run_is_of_these_notebooks_and_passed():
         test_class.markdown(result["results"]))
 
 
-def test_class_mode_run_reports_the_assert_that_failed(tmp_path):
+def test_class_mode_run_reports_the_assert_that_failed(tmp_path, monkeypatch):
     import nbformat
 
+    monkeypatch.setenv("LSTM_COURSE_MODE", "smoke")  # as under `make test`
     test_class = benchmark_module("test_class")
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("from lstm_course import mode"),
@@ -213,6 +214,7 @@ def test_class_mode_run_reports_the_assert_that_failed(tmp_path):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     row = test_class.run_class_mode(path, scratch)
+    assert os.environ["LSTM_COURSE_MODE"] == "smoke"  # no leak to later tests
     assert row["passed"] is False
     assert row["error"] == "AssertionError: the claim, in class"
     assert "FAILED: AssertionError: the claim, in class" in (
