@@ -42,7 +42,8 @@ class ElmanCell(keras.layers.Layer):
     (2, 4)
     """
 
-    def __init__(self, units, activation="tanh", use_bias=True,
+    def __init__(self, units, activation="tanh",  # pragma: no mutate block
+                 use_bias=True,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal",
                  bias_initializer="zeros", **kwargs):

@@ -58,7 +58,8 @@ class GRUCell(keras.layers.Layer):
     (2, 4)
     """
 
-    def __init__(self, units, reset_after=True, chrono_max_lag=None,
+    def __init__(self, units, reset_after=True,  # pragma: no mutate block
+                 chrono_max_lag=None,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal",
                  bias_initializer="zeros", **kwargs):

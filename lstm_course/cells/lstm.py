@@ -1,5 +1,6 @@
-"""The modern ("vanilla") LSTM cell and Greff et al.'s variants, as a Keras 3
-cell. Introduced in chapter 05."""
+"""The modern ("vanilla") LSTM cell as a Keras 3 cell: forget gate,
+optional peepholes, full BPTT or the 2000 truncated gradient. Introduced in
+chapter 05; Greff et al.'s variants of it are in ``lstm_variants``."""
 
 from __future__ import annotations
 
@@ -10,37 +11,11 @@ from keras import ops
 from lstm_course.cells import chrono
 from lstm_course.validation import positive_int
 
-#: Greff et al. (2017), "LSTM: A Search Space Odyssey", table of variants.
-VARIANTS = {
-    "vanilla": "all gates, activations, optional peepholes",
-    "NIG": "no input gate (i = 1)",
-    "NFG": "no forget gate (f = 1)",
-    "NOG": "no output gate (o = 1)",
-    "NIAF": "no input activation function (z not squashed)",
-    "NOAF": "no output activation function (y = o * c)",
-    "NP": "no peepholes",
-    "CIFG": "coupled input and forget gate (f = 1 - i)",
-    "FGR": "full gate recurrence (gates also see all gates at t - 1)",
-}
-
-
-@keras.saving.register_keras_serializable(package="lstm_course")
-def squash_g(x):
-    """The 1997 cell-input squashing ``g(x) = 4 f(x) - 2``, in [-2, 2]."""
-    return 4.0 * ops.sigmoid(x) - 2.0
-
-
-@keras.saving.register_keras_serializable(package="lstm_course")
-def squash_h(x):
-    """The 1997 cell-output squashing ``h(x) = 2 f(x) - 1 = tanh(x / 2)``."""
-    return ops.tanh(0.5 * x)
-
 
 @keras.saving.register_keras_serializable(package="lstm_course")
 class LSTMCell(keras.layers.Layer):
     r"""The LSTM with a forget gate (Gers et al. 2000), optional peepholes
-    (Gers et al. 2002), full BPTT (Graves & Schmidhuber 2005), and the
-    variants of Greff et al. (2017).
+    (Gers et al. 2002) and full BPTT (Graves & Schmidhuber 2005).
 
     .. math::
 
@@ -61,14 +36,10 @@ class LSTMCell(keras.layers.Layer):
     peepholes and with the defaults this is ``keras.layers.LSTMCell``:
     weights packed ``[i, f, c, o]`` in ``kernel`` (D, 4H),
     ``recurrent_kernel`` (H, 4H) and ``bias`` (4H), forget bias starting at
-    1.0 (``unit_forget_bias``). A variant drops its gate's columns
-    (NIG, NFG, NOG, CIFG), changes an activation (NIAF, NOAF) or adds
-    ``gate_recurrent_kernel`` (FGR: the gates also see i, f, o of step
-    t - 1, carried as a third state).
+    1.0 (``unit_forget_bias``).
 
     Args:
         units: H > 0.
-        variant: one of ``VARIANTS`` (default "vanilla").
         peepholes: add the peephole weights ``peephole_i``, ``_f``, ``_o``.
         truncated: stop the gradient from the nets into h_{t-1} and
             through the peepholes (Gers et al. 2000's truncated gradient);
@@ -84,49 +55,41 @@ class LSTMCell(keras.layers.Layer):
 
     Call arguments:
         inputs: x_t (batch, D).
-        states: ``[h_tm1, c_tm1]`` (plus the previous gates with FGR).
+        states: ``[h_tm1, c_tm1]``.
 
     Returns:
-        ``(h_t, new_states)``.
+        ``(h_t, [h_t, c_t])``.
 
     >>> import numpy as np
-    >>> layer = keras.layers.RNN(LSTMCell(4, variant="CIFG", peepholes=True))
+    >>> layer = keras.layers.RNN(LSTMCell(4, peepholes=True))
     >>> tuple(layer(np.zeros((2, 5, 3), "float32")).shape)
     (2, 4)
     """
 
-    def __init__(self, units, variant="vanilla", peepholes=False,
+    #: The gates whose columns the packed weights hold, in Keras' order.
+    gates = ("i", "f", "c", "o")
+
+    def __init__(self, units, peepholes=False,  # pragma: no mutate block
                  truncated=False, activation="tanh", output_activation="tanh",
                  unit_forget_bias=True, chrono_max_lag=None,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", bias_initializer="zeros",
                  **kwargs):
         positive_int("units", units)
-        if variant not in VARIANTS:
-            raise ValueError(f"unknown variant {variant!r}; valid variants: "
-                             f"{', '.join(VARIANTS)}")
         chrono.check_max_lag(chrono_max_lag)
         super().__init__(**kwargs)
         self.units = int(units)
-        self.variant = variant
-        self.peepholes = bool(peepholes) and variant != "NP"
+        self.peepholes = bool(peepholes)
         self.truncated = bool(truncated)
-        self.activation = keras.activations.get(
-            "linear" if variant == "NIAF" else activation)
-        self.output_activation = keras.activations.get(
-            "linear" if variant == "NOAF" else output_activation)
-        self._activation_arg = activation
-        self._output_activation_arg = output_activation
+        self.activation = keras.activations.get(activation)
+        self.output_activation = keras.activations.get(output_activation)
         self.unit_forget_bias = bool(unit_forget_bias)
         self.chrono_max_lag = chrono_max_lag
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.recurrent_initializer = keras.initializers.get(
             recurrent_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
-        dropped = {"NIG": "i", "NFG": "f", "NOG": "o", "CIFG": "f"}
-        self.gates = tuple(g for g in "ifco" if g != dropped.get(variant))
-        self.state_size = [self.units, self.units] + (
-            [3 * self.units] if variant == "FGR" else [])
+        self.state_size = [self.units, self.units]
         self.output_size = self.units
 
     def build(self, input_shape):
@@ -145,10 +108,6 @@ class LSTMCell(keras.layers.Layer):
                 self.peephole[gate] = self.add_weight(
                     shape=(self.units,), name=f"peephole_{gate}",
                     initializer="zeros")
-        if self.variant == "FGR":
-            self.gate_recurrent_kernel = self.add_weight(
-                shape=(3 * self.units, 3 * self.units),
-                name="gate_recurrent_kernel", initializer="zeros")
 
     def _initial_bias(self, shape, dtype=None):
         h = self.units
@@ -165,60 +124,45 @@ class LSTMCell(keras.layers.Layer):
         return ops.cast(np.concatenate([parts[g] for g in self.gates]),
                         dtype or "float32")
 
-    def _split(self, z):
+    def _nets(self, inputs, h_tm1):
+        """``x_t W + h_{t-1} R + b``, split into one net input per gate."""
+        z = ops.matmul(inputs, self.kernel)
+        z = z + ops.matmul(h_tm1, self.recurrent_kernel) + self.bias
         # One split, not a slice per gate: on TensorFlow without XLA each
         # slice's gradient (StridedSliceGrad) costs more than the split's
         # (a concat): 1.48x keras.layers.LSTM with slices (T = 100).
         return dict(zip(self.gates, ops.split(z, len(self.gates), axis=-1)))
 
+    def _peephole(self, net, gate, state):
+        """``net + p_gate * state``; ``net`` itself without that peephole.
+        With the truncated gradient no error flows back through it."""
+        if gate not in self.peephole:
+            return net
+        if self.truncated:
+            state = ops.stop_gradient(state)
+        return net + self.peephole[gate] * state
+
     def call(self, inputs, states, training=False):
         h_tm1, c_tm1 = states[0], states[1]
         if self.truncated:  # Gers et al. 2000: only the state carries error
             h_tm1 = ops.stop_gradient(h_tm1)
-        c_peep = ops.stop_gradient(c_tm1) if self.truncated else c_tm1
-        z = ops.matmul(inputs, self.kernel)  # (batch, gates * H)
-        z = z + ops.matmul(h_tm1, self.recurrent_kernel) + self.bias
-        nets = self._split(z)
-        if self.variant == "FGR":
-            extra = ops.matmul(states[2], self.gate_recurrent_kernel)
-            for k, gate in enumerate("ifo"):
-                if gate in nets:
-                    nets[gate] = nets[gate] + extra[:, k * self.units:
-                                                    (k + 1) * self.units]
-        for gate in ("i", "f"):
-            if gate in self.peephole:
-                nets[gate] = nets[gate] + self.peephole[gate] * c_peep
-        one = None if {"i", "f", "o"} <= set(nets) else ops.ones_like(c_tm1)
-        i = ops.sigmoid(nets["i"]) if "i" in nets else one
-        if self.variant == "CIFG":
-            f = 1.0 - i
-        else:
-            f = ops.sigmoid(nets["f"]) if "f" in nets else one
-        c = f * c_tm1 + i * self.activation(nets["c"])
-        if "o" in nets:
-            net_o = nets["o"]
-            if "o" in self.peephole:
-                c_out = ops.stop_gradient(c) if self.truncated else c
-                net_o = net_o + self.peephole["o"] * c_out
-            o = ops.sigmoid(net_o)
-        else:
-            o = one
+        nets = self._nets(inputs, h_tm1)
+        z = self.activation(nets["c"])
+        i = ops.sigmoid(self._peephole(nets["i"], "i", c_tm1))
+        f = ops.sigmoid(self._peephole(nets["f"], "f", c_tm1))
+        c = f * c_tm1 + i * z
+        o = ops.sigmoid(self._peephole(nets["o"], "o", c))
         h = o * self.output_activation(c)
-        new_states = [h, c]
-        if self.variant == "FGR":
-            new_states.append(ops.concatenate([i, f, o], axis=-1))
-        return h, new_states
+        return h, [h, c]
 
     def get_config(self):
         return {
             **super().get_config(),
-            "units": self.units, "variant": self.variant,
-            "peepholes": self.peepholes, "truncated": self.truncated,
-            "activation": keras.activations.serialize(self.activation)
-            if self.variant != "NIAF" else self._activation_arg,
+            "units": self.units, "peepholes": self.peepholes,
+            "truncated": self.truncated,
+            "activation": keras.activations.serialize(self.activation),
             "output_activation":
-                keras.activations.serialize(self.output_activation)
-                if self.variant != "NOAF" else self._output_activation_arg,
+                keras.activations.serialize(self.output_activation),
             "unit_forget_bias": self.unit_forget_bias,
             "chrono_max_lag": self.chrono_max_lag,
             "kernel_initializer": keras.initializers.serialize(

@@ -10,6 +10,18 @@ from keras import ops
 from lstm_course.validation import positive_int
 
 
+@keras.saving.register_keras_serializable(package="lstm_course")
+def squash_g(x):
+    """The 1997 cell-input squashing ``g(x) = 4 f(x) - 2``, in [-2, 2]."""
+    return 4.0 * ops.sigmoid(x) - 2.0
+
+
+@keras.saving.register_keras_serializable(package="lstm_course")
+def squash_h(x):
+    """The 1997 cell-output squashing ``h(x) = 2 f(x) - 1 = tanh(x / 2)``."""
+    return ops.tanh(0.5 * x)
+
+
 def _per_block(name, value, blocks):
     """None, one number, or one number per block -> a list per block."""
     if value is None:
@@ -124,7 +136,8 @@ class LSTM1997Cell(keras.layers.Layer):
     (4, 6)
     """
 
-    def __init__(self, blocks, cells_per_block=1, truncated=True,
+    def __init__(self, blocks, cells_per_block=1,  # pragma: no mutate block
+                 truncated=True,
                  weight_range=0.1, input_gate_bias=None,
                  output_gate_bias=None, kernel_initializer=None,
                  recurrent_initializer=None, cell_input="paper",
@@ -196,10 +209,10 @@ class LSTM1997Cell(keras.layers.Layer):
         # TensorFlow without XLA. i, o: (batch, blocks); g: (batch, C).
         i, g, o = ops.split(y, [b, b + c], axis=-1)
         if self.cell_input == "paper":
-            g = 4.0 * g - 2.0
+            g = 4.0 * g - 2.0  # squash_g(net_c), from the shared sigmoid
         s = s_tm1 + self._to_cells(i) * g  # the CEC, self-connection 1.0
-        squashed = ops.tanh(0.5 * s) if self.cell_output == "paper" else s
-        h = self._to_cells(o) * squashed  # h(s) = 2 f(s) - 1 = tanh(s / 2)
+        squashed = squash_h(s) if self.cell_output == "paper" else s
+        h = self._to_cells(o) * squashed
         return h, [h, s]
 
     def get_config(self):

@@ -9,7 +9,7 @@ import numpy as np
 from keras import ops
 
 from lstm_course.cells.lstm1997 import (CELL_INPUTS, CELL_OUTPUTS,
-                                        _per_block, check_settings)
+                                        _per_block, check_settings, squash_h)
 
 CONNECTIVITY = ("full", "layered")
 BIASES = ("none", "gates", "hidden")
@@ -68,7 +68,8 @@ class LSTM1997PaperCell(keras.layers.Layer):
     88
     """
 
-    def __init__(self, blocks, cells_per_block=1, connectivity="full",
+    def __init__(self, blocks, cells_per_block=1,  # pragma: no mutate block
+                 connectivity="full",
                  output_gates=True, biases="hidden", truncated=True,
                  weight_range=0.1, input_gate_bias=None,
                  output_gate_bias=None, cell_input="paper",
@@ -174,9 +175,9 @@ class LSTM1997PaperCell(keras.layers.Layer):
             i, g = ops.split(y, [b], axis=-1)
             gates = i
         if self.cell_input == "paper":
-            g = 4.0 * g - 2.0
+            g = 4.0 * g - 2.0  # squash_g(net_c), from the shared sigmoid
         s = s_tm1 + self._to_cells(i) * g  # the CEC, self-connection 1.0
-        y_c = ops.tanh(0.5 * s) if self.cell_output == "paper" else s
+        y_c = squash_h(s) if self.cell_output == "paper" else s
         if self.output_gates:
             y_c = self._to_cells(o) * y_c
         return y_c, [y_c, gates, s]
