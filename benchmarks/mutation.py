@@ -13,13 +13,18 @@ mutmut cannot see it, e.g. in a subprocess; ``mutated`` is the mutant's new
 line, so a review no longer holds once the code under it changes); writes
 ``benchmarks/results/mutation.json`` and ``mutation.md``. The score of a
 module is (killed + caught) / (mutants - equivalent); the target is 90%.
+A module none of whose mutants ran this time (``mutmut run`` given other
+modules' mutants, or a fresh ``mutants/``) keeps its row from the last
+results, dated, as long as its source is the one that row was run on.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
+import time
 from pathlib import Path
 
 from lstm_course.provenance import write_results
@@ -114,6 +119,27 @@ def summarise(state: dict, equivalents: dict, diff=mutant_diff) -> dict:
     return modules
 
 
+def source_digest(module: str, root: Path = ROOT) -> str:
+    return hashlib.sha256((root / module).read_bytes()).hexdigest()
+
+
+def carry_over(modules: dict, previous: dict, digest=source_digest,
+               today: str | None = None) -> dict:
+    """Date and fingerprint this run's rows; a module whose mutants all
+    went unrun keeps its previous row if its source is unchanged since."""
+    today = today or time.strftime("%Y-%m-%d")
+    merged = {}
+    for module, row in modules.items():
+        old = previous.get(module)
+        unrun = row["not run"] == row["mutants"]
+        if unrun and old and old.get("source_sha256") == digest(module):
+            merged[module] = old
+        else:
+            merged[module] = {**row, "run_on": None if unrun else today,
+                              "source_sha256": digest(module)}
+    return merged
+
+
 def markdown(modules: dict) -> str:
     lines = ["# Mutation testing", "",
              "mutmut's mutants of each module, each run against the tests "
@@ -123,15 +149,16 @@ def markdown(modules: dict) -> str:
              "mutants are killed by a test mutmut cannot see (a "
              f"subprocess); target {TARGET:.0%}.", "",
              "| module | mutants | killed | equivalent | survived | "
-             "no tests | not run | score | target |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "no tests | not run | score | target | run on |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for module, m in modules.items():
         score = "-" if m["score"] is None else f"{m['score']:.1%}"
         lines.append(
             f"| `{module}` | {m['mutants']} | {m['killed']} | "
             f"{m['equivalent']} | {m['survived'] + m['other']} | "
             f"{m['no tests']} | {m['not run']} | {score} | "
-            f"{'met' if m['target_met'] else 'not met'} |")
+            f"{'met' if m['target_met'] else 'not met'} | "
+            f"{m.get('run_on') or '-'} |")
     for module, m in modules.items():
         if not m["survivors"] and not m["equivalent_mutants"]:
             continue
@@ -159,8 +186,12 @@ def main(argv=None) -> int:
     if not args.mutants.is_dir():
         parser.error(f"no mutmut state in {args.mutants}: run `make "
                      "mutation` (or `mutmut run`) first")
-    modules = summarise(mutmut_state(args.mutants), load_equivalents())
-    write_results(args.out / "mutation.json", tool="mutmut",
+    results = args.out / "mutation.json"
+    previous = json.loads(results.read_text())["modules"] \
+        if results.exists() else {}
+    modules = carry_over(summarise(mutmut_state(args.mutants),
+                                   load_equivalents()), previous)
+    write_results(results, tool="mutmut",
                   version=_mutmut_version(), target=TARGET, modules=modules)
     (args.out / "mutation.md").write_text(markdown(modules))
     print(f"wrote {args.out / 'mutation.md'}")

@@ -253,10 +253,44 @@ def test_mutation_summary_scores_each_module_and_names_every_survivor():
     assert modules["pkg/b.py"]["score"] == 1.0
     assert modules["pkg/b.py"]["target_met"]
     page = mutation.markdown(modules)
-    assert "| `pkg/a.py` | 6 | 3 | 1 | 1 | 1 | 0 | 60.0% | not met |" in page
+    assert "| `pkg/a.py` | 6 | 3 | 1 | 1 | 1 | 0 | 60.0% | not met | - |" \
+        in page
     assert "`a.x__mutmut_6` (caught by `tests/t.py::test_u`)" in page
     assert "`a.x__mutmut_4` (equivalent): `-    s = 'a'` / `+    s = 'A'`. " \
         "case does not matter" in page
+
+
+def test_a_module_not_run_keeps_its_last_row_while_its_source_is_the_same():
+    mutation = benchmark_module("mutation")
+
+    def row(not_run, score):
+        return {"mutants": 2, "killed": 2 - not_run, "not run": not_run,
+                "score": score}
+
+    previous = {"a.py": {**row(0, 1.0), "run_on": "2026-12-02",
+                         "source_sha256": "old a"},
+                "b.py": {**row(0, 0.5), "run_on": "2026-12-02",
+                         "source_sha256": "old b"}}
+    now = {"a.py": row(2, None), "b.py": row(2, None), "c.py": row(0, 1.0),
+           "d.py": row(2, None)}
+    digests = {"a.py": "old a", "b.py": "new b", "c.py": "c", "d.py": "d"}
+    merged = mutation.carry_over(now, previous, digest=digests.get,
+                                 today="2026-12-07")
+    assert merged["a.py"] == previous["a.py"]  # unchanged: its last run
+    assert merged["b.py"] == {**row(2, None), "run_on": None,
+                              "source_sha256": "new b"}  # changed: not run
+    assert merged["c.py"]["run_on"] == "2026-12-07"
+    assert merged["c.py"]["source_sha256"] == "c"
+    assert merged["d.py"]["run_on"] is None
+
+
+def test_committed_mutation_rows_are_of_the_sources_in_the_tree():
+    mutation = benchmark_module("mutation")
+    results = json.loads((mutation.RESULTS / "mutation.json").read_text())
+    stale = [module for module, row in results["modules"].items()
+             if row["run_on"] and row["source_sha256"]
+             != mutation.source_digest(module)]
+    assert not stale, f"rerun make mutation: {stale} changed since their run"
 
 
 def test_reviewed_equivalent_mutants_each_give_a_reason():
