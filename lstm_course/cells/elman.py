@@ -42,11 +42,11 @@ class ElmanCell(keras.layers.Layer):
     (2, 4)
     """
 
-    def __init__(self, units, activation="tanh",  # pragma: no mutate block
+    def __init__(self, units, activation="tanh",
                  use_bias=True,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", **kwargs):
+                 bias_initializer="zeros", **kwargs):  # pragma: no mutate block
         units = positive_int("units", units)
         super().__init__(**kwargs)
         self.units = units

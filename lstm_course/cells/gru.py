@@ -58,11 +58,11 @@ class GRUCell(keras.layers.Layer):
     (2, 4)
     """
 
-    def __init__(self, units, reset_after=True,  # pragma: no mutate block
+    def __init__(self, units, reset_after=True,
                  chrono_max_lag=None,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", **kwargs):
+                 bias_initializer="zeros", **kwargs):  # pragma: no mutate block
         units = positive_int("units", units)
         if not isinstance(reset_after, bool):
             raise ValueError(f"reset_after must be True or False, got "

@@ -69,12 +69,12 @@ class LSTMCell(keras.layers.Layer):
     #: The gates whose columns the packed weights hold, in Keras' order.
     gates = ("i", "f", "c", "o")
 
-    def __init__(self, units, peepholes=False,  # pragma: no mutate block
+    def __init__(self, units, peepholes=False,
                  truncated=False, activation="tanh", output_activation="tanh",
                  unit_forget_bias=True, chrono_max_lag=None,
                  kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 **kwargs):
+                 **kwargs):  # pragma: no mutate block
         positive_int("units", units)
         chrono.check_max_lag(chrono_max_lag)
         super().__init__(**kwargs)

@@ -136,12 +136,12 @@ class LSTM1997Cell(keras.layers.Layer):
     (4, 6)
     """
 
-    def __init__(self, blocks, cells_per_block=1,  # pragma: no mutate block
+    def __init__(self, blocks, cells_per_block=1,
                  truncated=True,
                  weight_range=0.1, input_gate_bias=None,
                  output_gate_bias=None, kernel_initializer=None,
                  recurrent_initializer=None, cell_input="paper",
-                 cell_output="paper", **kwargs):
+                 cell_output="paper", **kwargs):  # pragma: no mutate block
         check_settings(blocks, cells_per_block, weight_range,
                        cell_input=(cell_input, CELL_INPUTS),
                        cell_output=(cell_output, CELL_OUTPUTS))

@@ -68,12 +68,12 @@ class LSTM1997PaperCell(keras.layers.Layer):
     88
     """
 
-    def __init__(self, blocks, cells_per_block=1,  # pragma: no mutate block
+    def __init__(self, blocks, cells_per_block=1,
                  connectivity="full",
                  output_gates=True, biases="hidden", truncated=True,
                  weight_range=0.1, input_gate_bias=None,
                  output_gate_bias=None, cell_input="paper",
-                 cell_output="paper", **kwargs):
+                 cell_output="paper", **kwargs):  # pragma: no mutate block
         check_settings(blocks, cells_per_block, weight_range,
                        connectivity=(connectivity, CONNECTIVITY),
                        biases=(biases, BIASES),

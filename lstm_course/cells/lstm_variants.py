@@ -55,9 +55,9 @@ class LSTMVariantCell(LSTMCell):
     ['kernel', 'recurrent_kernel', 'bias', 'peephole_i', 'peephole_o']
     """
 
-    def __init__(self, units, variant="vanilla",  # pragma: no mutate block
+    def __init__(self, units, variant="vanilla",
                  peepholes=False, activation="tanh",
-                 output_activation="tanh", **kwargs):
+                 output_activation="tanh", **kwargs):  # pragma: no mutate block
         if variant not in VARIANTS:
             raise ValueError(f"unknown variant {variant!r}; valid variants: "
                              f"{', '.join(VARIANTS)}")
