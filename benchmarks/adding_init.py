@@ -41,13 +41,12 @@ def run(make, seed, epochs, data):
     """Validation MSE after each epoch."""
     import keras
 
+    from lstm_course.training import train
+
     x, y, x_val, y_val = data
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input((LENGTH, 2)), make(),
-                              keras.layers.Dense(1)])
-    model.compile(keras.optimizers.Adam(1e-3), "mse")
-    return model.fit(x, y, batch_size=64, epochs=epochs, verbose=0,
-                     validation_data=(x_val, y_val)).history["val_loss"]
+    _, history = train(make(), x, y, optimizer=keras.optimizers.Adam(1e-3),
+                       epochs=epochs, validation=(x_val, y_val), seed=seed)
+    return history["val_loss"]
 
 
 def main(argv=None) -> int:

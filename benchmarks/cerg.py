@@ -48,24 +48,6 @@ def models(cells):
                 lambda: LSTM1997Cell(cells // 2, cells_per_block=2), True)}
 
 
-def pad(pieces):
-    """Zero-padded (N, T_max, 7) batch of (T_k, 7) arrays."""
-    out = np.zeros((len(pieces), max(map(len, pieces)), 7), "float32")
-    for k, piece in enumerate(pieces):
-        out[k, :len(piece)] = piece
-    return out
-
-
-def training_batch(rng, n, strings):
-    from lstm_course.tasks import reber
-
-    streams = [reber.cerg_stream(rng, strings) for _ in range(n)]
-    mask = np.zeros((n, max(len(s[0]) for s in streams)), "float32")
-    for k, (inputs, _, _) in enumerate(streams):
-        mask[k, :len(inputs) - 1] = 1
-    return pad([s[0] for s in streams]), pad([s[1] for s in streams]), mask
-
-
 def test_streams(seed, setting):
     """[(inputs, targets, starts)]: held-out streams, cut to
     ``test_symbols`` where the setting gives a length."""
@@ -84,47 +66,29 @@ def test_streams(seed, setting):
     return streams
 
 
-def predict(model, xs, starts, reset):
-    """Outputs for one stream: read in one go, or string by string from a
-    zero state (a batch of padded strings) when ``reset``."""
-    # predict() runs a compiled loop; calling the model eagerly on 100,000
-    # steps would run a Python loop of that length.
-    if not reset:
-        return model.predict(xs[None], verbose=0)[0]
-    bounds = [*starts, len(xs)]
-    pieces = [xs[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-    out = model.predict(pad(pieces), verbose=0, batch_size=1024)
-    return np.concatenate([o[:len(p)] for o, p in zip(out, pieces)])
-
-
 def trial(make, reset, seed, setting):
     """(all test streams perfect?, share of test strings perfect) for one
     trained network."""
     import keras
 
     from lstm_course.tasks import reber
+    from lstm_course.training import predict_stream, train
 
     # With resets the network trains on single strings: as many strings
     # as the others see, one per sequence.
     strings, sequences = setting["strings_per_sequence"], setting["sequences"]
     if reset:
         strings, sequences = 1, strings * sequences
-    x, y, mask = training_batch(np.random.default_rng(seed), sequences,
-                                strings)
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input((None, 7)),
-                              keras.layers.RNN(make(), return_sequences=True),
-                              keras.layers.Dense(7, activation="sigmoid")])
-    model.compile(keras.optimizers.Adam(0.005), "binary_crossentropy")
-    model.fit(x, y, sample_weight=mask, batch_size=32,
-              epochs=setting["epochs"], verbose=0)
+    x, y, mask = reber.cerg_batch(np.random.default_rng(seed), sequences,
+                                  strings)
+    model, _ = train(make(), x, y, optimizer=keras.optimizers.Adam(0.005),
+                     loss="binary_crossentropy", activation="sigmoid",
+                     return_sequences=True, sample_weight=mask,
+                     batch_size=32, epochs=setting["epochs"], seed=seed)
     right = []
     for xs, ys, starts in test_streams(seed, setting):
-        out = predict(model, xs, starts, reset)
-        bounds = [*starts, len(xs)]
-        # With a reset, the E ending a string cannot know the next B.
-        right += [reber.predicted_perfectly(out[a:b - reset], ys[a:b - reset])
-                  for a, b in zip(bounds[:-1], bounds[1:])]
+        out = predict_stream(model, xs, starts if reset else None)
+        right += list(reber.strings_right(out, ys, starts, reset))
     return bool(all(right)), float(np.mean(right))
 
 

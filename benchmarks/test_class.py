@@ -2,10 +2,13 @@
 every solution notebook run top to bottom in class mode, where the asserts
 that smoke mode is too small for hold the chapter's claims.
 
-    python benchmarks/test_class.py [NOTEBOOK...]
+    python benchmarks/test_class.py [--in-place] [NOTEBOOK...]
 
 Given notebooks, only those run; the committed rows of the others are kept.
-Runs copies in a temporary folder (solutions/ keeps its outputs) and writes
+Runs copies in a temporary folder beside solutions/ (so that a notebook's
+``../benchmarks`` is the repository's; solutions/ keeps its outputs) or,
+with ``--in-place``, the solutions themselves: their class-mode outputs are
+then the committed ones (``make solutions`` and this in one run). Writes
 ``benchmarks/results/test_class.json`` and ``test_class.md``: each notebook,
 passed or the error that stopped it, its wall time, and a fingerprint of its
 code cells, by which the tests tell a result from an older notebook. Exits 1
@@ -39,15 +42,18 @@ def code_fingerprint(path: Path) -> str:
     return hashlib.sha256(code.encode()).hexdigest()[:16]
 
 
-def run_class_mode(path: Path, scratch: Path) -> dict:
-    """One notebook in class mode, on a copy: passed, or the error."""
+def run_class_mode(path: Path, scratch: Path | None) -> dict:
+    """One notebook in class mode, on a copy in ``scratch`` (None: the
+    notebook itself, saved with its outputs if it passes): passed, or the
+    error."""
     from nbclient.exceptions import CellExecutionError
 
     from lstm_course.execute import execute_notebook
     from lstm_course.modes import ENV_VAR
 
-    copy = scratch / path.name
-    copy.write_bytes(path.read_bytes())
+    copy = path if scratch is None else scratch / path.name
+    if scratch is not None:
+        copy.write_bytes(path.read_bytes())
     # The load average says what else the 2 cores ran: a wall time under
     # load is not the chapter's speed (benchmarks/chapter_times.py is).
     row = {"notebook": path.name, "code": code_fingerprint(path),
@@ -86,6 +92,9 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--in-place", action="store_true",
+                        help="run the solutions themselves, keeping their "
+                        "class-mode outputs")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     every = solution_notebooks(ROOT / "solutions")
@@ -95,9 +104,10 @@ def main(argv=None) -> int:
     if args.notebooks and previous.exists():
         kept = {row["notebook"]: row
                 for row in json.loads(previous.read_text())["results"]}
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory(dir=ROOT) as scratch:
         for path in notebooks:
-            kept[path.name] = run_class_mode(path, Path(scratch))
+            kept[path.name] = run_class_mode(
+                path, None if args.in_place else Path(scratch))
             print(markdown([kept[path.name]]).splitlines()[-1], flush=True)
     rows = [kept[path.name] for path in every if path.name in kept]
     write_results(args.out / "test_class.json", mode="class", results=rows)

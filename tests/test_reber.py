@@ -144,3 +144,41 @@ def test_experiment_1_sets_refuse_an_empty_size():
         reber.embedded_reber_sets(np.random.default_rng(0), 0)
     train, test = reber.embedded_reber_sets(np.random.default_rng(0), 1)
     assert len(train) == len(test) == 1 and train != test
+
+
+def test_cerg_batch_pads_streams_drawn_in_order_and_masks_their_last_step():
+    inputs, targets, mask = reber.cerg_batch(np.random.default_rng(5), 3, 2)
+    rng = np.random.default_rng(5)
+    streams = [reber.cerg_stream(rng, 2) for _ in range(3)]
+    assert inputs.shape == targets.shape == (
+        3, max(len(s[0]) for s in streams), 7)
+    assert inputs.dtype == targets.dtype == np.float32 and mask.dtype == bool
+    for k, (x, y, _) in enumerate(streams):
+        np.testing.assert_array_equal(inputs[k, :len(x)], x)
+        np.testing.assert_array_equal(targets[k, :len(x)], y)
+        assert not inputs[k, len(x):].any() and not targets[k, len(x):].any()
+        assert mask[k].sum() == len(x) - 1 and mask[k, :len(x) - 1].all()
+
+
+@pytest.mark.parametrize("args, message", [
+    ((0, 2), "n_sequences must be an integer >= 1, got 0"),
+    ((2, 0), "strings_per_sequence must be an integer >= 1, got 0")])
+def test_cerg_batch_refuses_empty_batches(args, message):
+    with pytest.raises(ValueError, match=message):
+        reber.cerg_batch(np.random.default_rng(0), *args)
+
+
+def test_strings_right_judges_each_string_and_skips_its_last_step_on_reset():
+    # Two strings of three steps, one allowed symbol at each.
+    targets = np.zeros((6, 7), np.float32)
+    targets[np.arange(6), [1, 2, 3, 1, 2, 0]] = 1
+    outputs = targets.copy()
+    np.testing.assert_array_equal(
+        reber.strings_right(outputs, targets, [0, 3]), [True, True])
+    outputs[1] = np.roll(targets[1], 1)  # string 1 wrong inside
+    outputs[5] = np.roll(targets[5], 1)  # string 2 wrong at its last step
+    np.testing.assert_array_equal(
+        reber.strings_right(outputs, targets, [0, 3]), [False, False])
+    np.testing.assert_array_equal(
+        reber.strings_right(outputs, targets, [0, 3], reset=True),
+        [False, True])

@@ -135,6 +135,43 @@ def cerg_stream(rng: np.random.Generator, n_strings: int):
     return one_hot(stream), multi_hot(sets), starts
 
 
+def cerg_batch(rng: np.random.Generator, n_sequences: int,
+               strings_per_sequence: int):
+    """Padded batch of continual streams (Gers et al. 2000), for training:
+    each sequence ``strings_per_sequence`` strings in a row, no reset
+    between them.
+
+    Returns:
+        ``(inputs, targets, mask)`` as :func:`embedded_reber`; the mask is
+        False on padding and on each sequence's last step (the string that
+        would follow is not in the sequence).
+    """
+    _require_int("n_sequences", n_sequences, 1)
+    _require_int("strings_per_sequence", strings_per_sequence, 1)
+    streams = [cerg_stream(rng, strings_per_sequence)
+               for _ in range(n_sequences)]
+    longest = max(len(inputs) for inputs, _, _ in streams)
+    inputs = np.zeros((n_sequences, longest, len(SYMBOLS)), np.float32)
+    targets = np.zeros_like(inputs)
+    mask = np.zeros((n_sequences, longest), bool)
+    for k, (x, y, _) in enumerate(streams):
+        inputs[k, :len(x)], targets[k, :len(x)] = x, y
+        mask[k, :len(x) - 1] = True
+    return inputs, targets, mask
+
+
+def strings_right(outputs: np.ndarray, targets: np.ndarray, starts,
+                  reset: bool = False) -> np.ndarray:
+    """Bool per string of a stream: predicted perfectly
+    (:func:`predicted_perfectly`) by ``outputs`` (T, 7). With ``reset``
+    (a network that starts every string afresh) a string's last step is not
+    judged: its target, the next string's B, is not in the string."""
+    bounds = [*starts, len(outputs)]
+    return np.array([predicted_perfectly(outputs[a:b - reset],
+                                         targets[a:b - reset])
+                     for a, b in zip(bounds[:-1], bounds[1:])])
+
+
 @functools.cache
 def _embedded_automaton():
     """The embedded grammar as one automaton: per node, its (symbol, next
