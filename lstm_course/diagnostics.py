@@ -35,19 +35,18 @@ from lstm_course import autodiff
 DERIVATIVE_BOUNDS = {"tanh": 1.0, "sigmoid": 0.25, "linear": 1.0}
 
 
-def _matrix(kernel, name="kernel") -> np.ndarray:
-    if hasattr(kernel, "numpy") or hasattr(kernel, "value"):
-        kernel = keras.ops.convert_to_numpy(kernel)
+def _matrix(kernel) -> np.ndarray:
+    """A float64 copy of a 2-D array, Keras variable or tensor."""
     kernel = np.asarray(kernel, np.float64)
     if kernel.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D matrix, got shape "
+        raise ValueError(f"kernel must be a 2-D matrix, got shape "
                          f"{kernel.shape}")
     return kernel
 
 
 def singular_values(kernel) -> np.ndarray:
     """The singular values of a matrix, largest first."""
-    return np.linalg.svd(_matrix(kernel), compute_uv=False)
+    return np.linalg.svdvals(_matrix(kernel))
 
 
 def spectral_norm(kernel) -> float:
@@ -85,11 +84,11 @@ def error_flow_bound(kernel, gamma: float, lags) -> np.ndarray:
     lags = np.asarray(lags)
     if np.any(lags < 0):
         raise ValueError(f"lags must be >= 0, got {lags.min()}")
-    return (spectral_norm(kernel) * gamma) ** lags.astype(np.float64)
+    return (spectral_norm(kernel) * gamma) ** lags
 
 
 def _step_stack(jacobians) -> np.ndarray:
-    jacobians = np.asarray(jacobians, np.float64)
+    jacobians = np.asarray(jacobians)
     if jacobians.ndim != 4 or jacobians.shape[2] != jacobians.shape[3]:
         raise ValueError("jacobians must have shape (batch, steps, S, S), "
                          f"got {jacobians.shape}")
@@ -128,14 +127,14 @@ def backpropagate_error(jacobians, error) -> np.ndarray:
     Jacobians ``(B, T, S, S)``: ``delta_{T-q} = delta_T J_T ... J_{T-q+1}``
     for q = 0..T, as ``(B, T + 1, S)`` indexed by the lag q."""
     jacobians = _step_stack(jacobians)
-    delta = np.asarray(error, np.float64)
+    delta = np.asarray(error)
     if delta.shape != jacobians.shape[:1] + jacobians.shape[2:3]:
         raise ValueError(f"error must be (batch, S) = "
                          f"{jacobians.shape[:1] + jacobians.shape[2:3]}, got "
                          f"{delta.shape}")
     deltas = [delta]
     for t in reversed(range(jacobians.shape[1])):
-        delta = np.einsum("bi,bij->bj", delta, jacobians[:, t])
+        delta = (delta[:, None, :] @ jacobians[:, t])[:, 0]  # row @ J_t
         deltas.append(delta)
     return np.stack(deltas, axis=1)
 
@@ -143,7 +142,7 @@ def backpropagate_error(jacobians, error) -> np.ndarray:
 def log_slope(values, lags=None) -> float:
     """The least-squares slope of ``ln(values)`` against the lag: the
     per-step rate of growth (> 0) or decay (< 0) of a gradient norm."""
-    values = np.asarray(values, np.float64)
+    values = np.asarray(values)
     lags = np.arange(len(values)) if lags is None else np.asarray(lags)
     if values.ndim != 1 or len(values) < 2 or lags.shape != values.shape:
         raise ValueError("need at least two values, one per lag; got "
@@ -182,7 +181,7 @@ def elman_step_jacobians(x, h0, params, activation="tanh") -> np.ndarray:
         h = f(a)
         steps.append(f_prime(a)[:, :, None] * w_hh.T)  # (B, H, H)
     if not steps:
-        return np.zeros((x.shape[0], 0, w_hh.shape[0], w_hh.shape[0]))
+        return np.zeros((x.shape[0], 0, h.shape[1], h.shape[1]))
     return np.stack(steps, axis=1)
 
 
@@ -205,10 +204,10 @@ def _flat_step(cell):
 
     def step(flat, x_t):
         states = [flat[:, lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
-        _, new_states = cell(x_t, states if len(states) > 1 else states[0])
-        if not isinstance(new_states, (list, tuple)):
+        _, new_states = cell(x_t, states)
+        if not isinstance(new_states, (list, tuple)):  # one bare state
             new_states = [new_states]
-        return keras.ops.concatenate(list(new_states), axis=-1)
+        return keras.ops.concatenate(list(new_states), axis=1)
 
     return step
 
@@ -283,9 +282,9 @@ def gradient_norm_vs_lag(layer, x, seed: int = 0) -> np.ndarray:
     if hasattr(layer, "state_size") and not isinstance(
             layer, (keras.layers.RNN, keras.Model)):
         layer = keras.layers.RNN(layer)  # a cell
-    output = keras.ops.convert_to_numpy(layer(x))
-    last = output[:, -1] if output.ndim == 3 else output
-    error = np.random.default_rng(seed).normal(size=last.shape)
+    output = layer(x)
+    error = np.random.default_rng(seed).normal(
+        size=(output.shape[0], output.shape[-1]))  # (B, H) either way
     error /= np.linalg.norm(error, axis=1, keepdims=True)
     error = keras.ops.convert_to_tensor(error.astype(np.float32))
 

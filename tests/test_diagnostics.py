@@ -2,6 +2,8 @@
 and against finite differences of the NumPy reference, the bound, the
 spectrum helpers, and their edge cases."""
 
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -154,23 +156,108 @@ def test_error_flow_bound_values():
                                [1.0, 0.375, 0.375**2])
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: d.spectral_norm(np.ones(3)), "2-D"),
-    (lambda: d.spectral_radius(np.ones((2, 3))), "square"),
-    (lambda: d.scaled_to_spectral_norm(np.zeros((2, 2)), 1.0), "zero"),
-    (lambda: d.scaled_to_spectral_norm(np.eye(2), -1.0), "sigma"),
-    (lambda: d.error_flow_bound(np.eye(2), 1.0, [1, -1]), "lags"),
-    (lambda: d.error_flow_bound(np.eye(2), float("nan"), [1]), "gamma"),
-    (lambda: d.jacobian_product(np.zeros((2, 3, 3))), "batch, steps"),
-    (lambda: d.lag_norms(np.zeros((2, 1, 3, 2))), "batch, steps"),
-    (lambda: d.log_slope([1.0]), "two values"),
-    (lambda: d.log_slope([1.0, 0.0]), "> 0"),
+@pytest.mark.parametrize("call, message", [
+    (lambda: d.spectral_norm(np.ones(3)),
+     "kernel must be a 2-D matrix, got shape (3,)"),
+    (lambda: d.spectral_radius(np.ones((2, 3))),
+     "the spectral radius needs a square matrix, got shape (2, 3)"),
+    (lambda: d.scaled_to_spectral_norm(np.zeros((2, 2)), 1.0),
+     "cannot rescale a zero matrix"),
+    (lambda: d.scaled_to_spectral_norm(np.eye(2), -1.0),
+     "sigma must be a finite number >= 0, got -1.0"),
+    (lambda: d.error_flow_bound(np.eye(2), 1.0, [1, -1]),
+     "lags must be >= 0, got -1"),
+    (lambda: d.error_flow_bound(np.eye(2), float("nan"), [1]),
+     "gamma must be a finite number >= 0, got nan"),
+    (lambda: d.jacobian_product(np.zeros((2, 3, 3))),
+     "jacobians must have shape (batch, steps, S, S), got (2, 3, 3)"),
+    (lambda: d.lag_norms(np.zeros((2, 1, 3, 2))),
+     "jacobians must have shape (batch, steps, S, S), got (2, 1, 3, 2)"),
+    (lambda: d.backpropagate_error(np.zeros((2, 4, 3, 3)), np.ones(3)),
+     "error must be (batch, S) = (2, 3), got (3,)"),
+    (lambda: d.log_slope([1.0]),
+     "need at least two values, one per lag; got (1,) values and (1,) lags"),
+    (lambda: d.log_slope([1.0, 2.0], lags=[0, 1, 2]),
+     "need at least two values, one per lag; got (2,) values and (3,) lags"),
+    (lambda: d.log_slope([1.0, 0.0]),
+     "values must be finite and > 0 to take their log"),
     (lambda: d.elman_step_jacobians(np.zeros((1, 1, 1)), np.zeros((1, 1)),
-                                    {}, "relu"), "activation"),
+                                    {}, "relu"),
+     "activation must be one of tanh, sigmoid, linear, got 'relu'"),
 ])
-def test_bad_arguments_are_refused_with_a_reason(call, match):
-    with pytest.raises(ValueError, match=match):
+def test_bad_arguments_are_refused_with_a_reason(call, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         call()
+
+
+def test_edges_of_the_accepted_arguments():
+    w = np.diag([2.0, 1.0])
+    np.testing.assert_array_equal(d.scaled_to_spectral_norm(w, 0.0),
+                                  np.zeros((2, 2)))
+    np.testing.assert_array_equal(d.error_flow_bound(w, 0.0, [0, 1, 2]),
+                                  [1.0, 0.0, 0.0])
+    assert d.log_slope(np.exp(-np.array([0.0, 2.0, 4.0])),
+                       lags=[0, 2, 4]) == pytest.approx(-1.0)
+    assert d.log_slope([1, 2, 4]) == pytest.approx(np.log(2))  # integers
+
+
+def test_float32_inputs_are_measured_in_float64():
+    rng = np.random.default_rng(12)
+    w32 = rng.normal(size=(4, 4)).astype(np.float32)
+    values = d.singular_values(w32)
+    assert values.dtype == np.float64
+    np.testing.assert_allclose(
+        values, np.linalg.svd(w32.astype(np.float64), compute_uv=False),
+        rtol=1e-14)
+    variable = keras.Variable(w32)
+    np.testing.assert_array_equal(d.singular_values(variable), values)
+    params = {name: value.astype(np.float32) for name, value in
+              rnn_np.init_params(rng, 2, 4, scale=2.0).items()}
+    x32 = rng.normal(size=(2, 3, 2)).astype(np.float32)
+    h32 = rng.normal(size=(2, 4)).astype(np.float32)
+    got = d.elman_step_jacobians(x32, h32, params)
+    as64 = {name: value.astype(np.float64) for name, value in params.items()}
+    expected = d.elman_step_jacobians(x32.astype(np.float64),
+                                      h32.astype(np.float64), as64)
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-15)
+
+
+def test_no_steps_keep_the_state_size():
+    params = rnn_np.init_params(np.random.default_rng(13), 2, 3)
+    empty = d.elman_step_jacobians(np.zeros((4, 0, 2)), np.zeros((4, 3)),
+                                   params)
+    assert empty.shape == (4, 0, 3, 3)
+    cell, _ = elman(np.random.default_rng(14), units=3, input_dim=2)
+    steps = d.cell_step_jacobians(cell, np.zeros((4, 0, 2), np.float32))
+    assert steps.shape == (4, 0, 3, 3) and steps.dtype == np.float32
+
+
+class BareStateCell(keras.layers.Layer):
+    """h_t = 2 h_{t-1} + x_t, returning its one state bare, not in a list."""
+
+    state_size = 2
+
+    def call(self, inputs, states):
+        h = 2.0 * states[0] + inputs
+        return h, h
+
+
+def test_a_cell_returning_its_state_bare():
+    x = np.zeros((1, 3, 2), np.float32)
+    steps = d.cell_step_jacobians(BareStateCell(), x)
+    np.testing.assert_allclose(steps, np.broadcast_to(2 * np.eye(2),
+                                                      (1, 3, 2, 2)))
+
+
+def test_gradient_norm_vs_lag_draws_its_error_from_seed_0_by_default():
+    cell, _ = elman(np.random.default_rng(15), units=3, input_dim=2)
+    x = np.random.default_rng(16).normal(size=(2, 4, 2))  # float64
+    default = d.gradient_norm_vs_lag(cell, x)
+    assert default.dtype == np.float32
+    np.testing.assert_array_equal(default,
+                                  d.gradient_norm_vs_lag(cell, x, seed=0))
+    assert not np.allclose(default, d.gradient_norm_vs_lag(cell, x, seed=1))
 
 
 def test_cell_helpers_check_shapes():

@@ -31,9 +31,8 @@ def forward(w, b, steps: int = STEPS, x0: float = X0) -> np.ndarray:
     """The states ``x_0 .. x_T``, stacked on a new last axis."""
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
-    w, b = np.broadcast_arrays(np.asarray(w, np.float64),
-                               np.asarray(b, np.float64))
-    states = [np.full(w.shape, float(x0))]
+    w, b = np.broadcast_arrays(w, b)
+    states = [np.full(w.shape, float(x0))]  # float64: so is every state
     for _ in range(steps):
         states.append(w * _sigmoid(states[-1]) + b)
     return np.stack(states, axis=-1)
@@ -51,7 +50,7 @@ def loss_and_gradient(w, b, target: float = TARGET, steps: int = STEPS,
     ``delta_T = 2 (x_T - y)``, ``delta_{t-1} = delta_t w sigma'(x_{t-1})``,
     ``dL/dw = sum_t delta_t sigma(x_{t-1})``, ``dL/db = sum_t delta_t``."""
     x = forward(w, b, steps, x0)
-    w = np.broadcast_to(np.asarray(w, np.float64), x.shape[:-1])
+    w = np.broadcast_to(w, x.shape[:-1])
     delta = 2.0 * (x[..., -1] - target)
     grad_w = np.zeros_like(delta)
     grad_b = np.zeros_like(delta)

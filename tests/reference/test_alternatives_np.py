@@ -62,3 +62,20 @@ def test_decomposition_equals_moving_average_and_sums_back(length,
         trend, keras.ops.convert_to_numpy(moving_average(x, kernel_size)),
         atol=1e-12)
     np.testing.assert_allclose(trend + seasonal, x, atol=1e-12)
+
+
+def test_causal_mask_is_a_boolean_lower_triangle():
+    mask = attention_np.causal_mask(3)
+    assert mask.dtype == bool
+    np.testing.assert_array_equal(mask, [[1, 0, 0], [1, 1, 0], [1, 1, 1]])
+
+
+def test_the_trend_of_integers_is_not_rounded():
+    x = np.array([[[1], [2], [4], [8]]])  # int64
+    trend, seasonal = ltsf_np.decompose(x, 3)
+    # Edges repeated: (1 + 1 + 2) / 3, (1 + 2 + 4) / 3, ... (4 + 8 + 8) / 3.
+    np.testing.assert_array_equal(trend[0, :, 0],
+                                  [4 / 3, 7 / 3, 14 / 3, 20 / 3])
+    np.testing.assert_array_equal(seasonal[0, :, 0],
+                                  [1 - 4 / 3, 2 - 7 / 3, 4 - 14 / 3,
+                                   8 - 20 / 3])

@@ -46,3 +46,14 @@ def test_global_norm_is_over_all_arrays():
 def test_bad_threshold(threshold):
     with pytest.raises(ValueError, match="threshold"):
         clip_by_global_norm([np.ones(2)], threshold)
+
+
+def test_norms_in_float64_where_float32_would_overflow():
+    big = [np.full(2, 3e20, np.float32), np.full(2, 4e20, np.float32)]
+    assert global_norm(big) == pytest.approx(np.sqrt(50) * 1e20, rel=1e-7)
+    grads = [np.float32(0.1), np.float32(0.2)]
+    clipped = clip_by_global_norm(grads, 0.1)
+    as_float64 = np.array(grads, np.float64)
+    assert all(g.dtype == np.float64 for g in clipped)
+    np.testing.assert_allclose(
+        clipped, as_float64 * 0.1 / np.linalg.norm(as_float64), rtol=1e-15)
