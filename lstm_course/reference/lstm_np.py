@@ -112,7 +112,8 @@ def bptt(dh, caches, params):
     """Full BPTT for direct output gradients dh (B, T, H):
     ``(dx, dh0, dc0, grads)``."""
     grads = {name: np.zeros_like(value) for name, value in params.items()}
-    carry_h, carry_c = np.zeros_like(dh[:, 0]), np.zeros_like(dh[:, 0])
+    carry_h = np.zeros((dh.shape[0], dh.shape[2]))  # nothing from beyond T
+    carry_c = np.zeros_like(carry_h)
     dx = []
     for t in reversed(range(dh.shape[1])):
         dx_t, carry_h, carry_c, step = step_backward(

@@ -106,7 +106,8 @@ def bptt(dh, caches, params):
     """
     grads = {name: np.zeros_like(params[name]) for name in PARAM_NAMES}
     dx = np.zeros(dh.shape[:2] + (params["W_xh"].shape[0],))
-    carry = np.zeros_like(dh[:, 0])  # dL/dh_T from beyond the sequence: none
+    # dL/dh_T from beyond the sequence: none.
+    carry = np.zeros((dh.shape[0], dh.shape[2]))
     for t in reversed(range(dh.shape[1])):
         dx[:, t], carry, step_grads = step_backward(
             dh[:, t] + carry, caches[t], params

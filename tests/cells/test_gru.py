@@ -116,3 +116,13 @@ def test_cell_contract_and_keras_round_trip(reset_after, tmp_path):
 def test_bad_arguments_are_refused_with_a_reason(kwargs, match):
     with pytest.raises(ValueError, match=match):
         GRUCell(**kwargs)
+
+
+def test_the_reference_starts_from_a_given_state():
+    rng = np.random.default_rng(20)
+    params = gru_np.init_params(rng, 2, 3)
+    x, h0 = rng.normal(size=(2, 4, 2)), rng.normal(size=(2, 3))
+    out = gru_np.forward(x, params, h0)
+    np.testing.assert_array_equal(out[:, 0],
+                                  gru_np.step_forward(x[:, 0], h0, params))
+    assert not np.allclose(out[:, 0], gru_np.forward(x, params)[:, 0])

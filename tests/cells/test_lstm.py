@@ -174,3 +174,33 @@ def test_truncated_peepholes_carry_no_error_back_into_the_state():
     o = _np_sigmoid(o + p_o * c)
     np.testing.assert_allclose(got, o * (1 - np.tanh(c) ** 2) * f,
                                rtol=1e-4, atol=1e-6)
+
+
+def test_reference_init_params_defaults_and_ranges():
+    params = lstm_np.init_params(np.random.default_rng(4), 2, 3)
+    again = lstm_np.init_params(np.random.default_rng(4), 2, 3,
+                                peepholes=False, scale=0.5)
+    assert params.keys() == again.keys()
+    assert not any(name.startswith("p_") for name in params)
+    with_peepholes = lstm_np.init_params(np.random.default_rng(4), 2, 3,
+                                         peepholes=True)
+    for name, value in with_peepholes.items():
+        if name in params:
+            np.testing.assert_array_equal(params[name], again[name])
+        # uniform in [-0.5, 0.5]: both signs
+        assert np.abs(value).max() <= 0.5
+        assert value.min() < 0 < value.max()
+
+
+def test_reference_returns_states_as_batch_steps_units():
+    params = lstm_np.init_params(np.random.default_rng(5), 2, 3)
+    h, c, _ = lstm_np.forward(np.zeros((4, 6, 2)), params)
+    assert h.shape == c.shape == (4, 6, 3)
+
+
+def test_params_from_keras_are_float64():
+    cell = LSTMCell(3, peepholes=True)
+    built(keras.layers.RNN(cell), 2, 2)
+    params = lstm_np.params_from_keras(cell.get_weights())
+    assert all(value.dtype == np.float64 for value in params.values())
+    assert {"p_i", "p_f", "p_o"} <= params.keys()

@@ -98,3 +98,40 @@ def test_gradient_norms_vanish_for_small_recurrent_weights(problem):
     norms = rnn_np.gradient_norms_through_time(caches, params)
     assert norms[-1] == pytest.approx(1.0)
     assert np.all(norms[:-1] <= 0.4 * norms[1:] + 1e-15)  # |tanh'| <= 1
+
+
+def test_init_params_defaults_and_ranges():
+    params = rnn_np.init_params(np.random.default_rng(3), 2, 6)
+    again = rnn_np.init_params(np.random.default_rng(3), 2, 6, scale=0.5)
+    fan = np.sqrt(2 + 6)
+    for name in rnn_np.PARAM_NAMES:
+        np.testing.assert_array_equal(params[name], again[name])
+        # uniform in [-0.5, 0.5] / sqrt(fan-in): both signs, near the edges
+        assert np.abs(params[name]).max() <= 0.5 / fan
+        assert params[name].min() < -0.2 / fan and params[name].max() > 0.2 / fan
+
+
+def test_squared_error_loss_by_hand():
+    loss, diff = rnn_np.squared_error_loss(np.array([[1.0, 2.0]]),
+                                           np.array([[3.0, -1.0]]))
+    assert loss == 0.5 * ((1 - 3) ** 2 + (2 + 1) ** 2)
+    np.testing.assert_array_equal(diff, [[-2.0, 3.0]])
+
+
+def test_gradient_norms_reach_step_zero_from_any_loss_step(problem):
+    params, x, h0, _ = problem
+    _, caches = rnn_np.forward(x, params, h0)
+    steps = len(caches)
+    default = rnn_np.gradient_norms_through_time(caches, params)
+    np.testing.assert_array_equal(
+        default, rnn_np.gradient_norms_through_time(caches, params,
+                                                    t_loss=steps - 1))
+    assert len(default) == steps and default[-1] == pytest.approx(1.0)
+    early = rnn_np.gradient_norms_through_time(caches, params, t_loss=2)
+    assert len(early) == 3 and early[2] == pytest.approx(1.0)
+    # The norm at step 0 is what is left after two steps back from step 2.
+    carry = np.ones_like(caches[2]["h_t"])
+    carry /= np.linalg.norm(carry, axis=1, keepdims=True)
+    for t in (2, 1):
+        _, carry, _ = rnn_np.step_backward(carry, caches[t], params)
+    assert early[0] == pytest.approx(np.linalg.norm(carry, axis=1).mean())
