@@ -232,27 +232,3 @@ class LSTM1997Cell(keras.layers.Layer):
                 None if self._recurrent_initializer_arg is None
                 else keras.initializers.serialize(self.recurrent_initializer),
         }
-
-    def split_weights(self) -> dict:
-        """The weights as the NumPy reference's params dict
-        (:mod:`lstm_course.reference.lstm1997_np`), float64."""
-        b, c = self.blocks, self.units
-        parts = {"i": slice(0, b), "c": slice(b, b + c),
-                 "o": slice(b + c, 2 * b + c)}
-        kernel, recurrent, bias = (np.asarray(
-            keras.ops.convert_to_numpy(w), np.float64)
-            for w in (self.kernel, self.recurrent_kernel, self.bias))
-        params = {}
-        for gate, cols in parts.items():
-            params["W_x" + gate] = kernel[:, cols]
-            params["W_h" + gate] = recurrent[:, cols]
-            params["b_" + gate] = bias[cols]
-        return params
-
-
-def packed_weights(params) -> list[np.ndarray]:
-    """``[kernel, recurrent_kernel, bias]`` for ``LSTM1997Cell.set_weights``
-    from a NumPy reference params dict: the inverse of ``split_weights``."""
-    return [np.concatenate([params[f"{kind}{gate}"] for gate in "ico"],
-                           axis=-1)
-            for kind in ("W_x", "W_h", "b_")]

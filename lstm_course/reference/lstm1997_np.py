@@ -75,7 +75,7 @@ def to_cells(gate, k):
 
 def per_block(cells, k):
     """Sum a per-cell quantity ``(B, C)`` over the cells of each block."""
-    return cells.reshape(*cells.shape[:-1], -1, k).sum(axis=-1)
+    return cells.reshape(*cells.shape[:-1], cells.shape[-1] // k, k).sum(-1)
 
 
 def init_params(rng: np.random.Generator, input_dim: int, blocks: int,
@@ -163,8 +163,8 @@ def bptt(dh, caches, params, truncated=True):
     (B, T, C): ``(dx (B, T, D), dh0, ds0, grads)``. With
     ``truncated=True`` this is the paper's truncated gradient."""
     grads = {name: np.zeros_like(value) for name, value in params.items()}
-    carry_h = np.zeros_like(dh[:, 0])
-    carry_s = np.zeros_like(dh[:, 0])
+    carry_h = np.zeros((dh.shape[0], dh.shape[2]))  # nothing from beyond T
+    carry_s = np.zeros_like(carry_h)
     dx = []
     for t in reversed(range(dh.shape[1])):
         dx_t, carry_h, carry_s, step = step_backward(
@@ -252,9 +252,35 @@ def rtrl_gradients(x, dh, params):
 
 def _accumulate(grads, sens, e_s, k):
     """Weight changes from the error at the states, e_s (B, C)."""
-    for name in ("W_xc", "W_hc"):
-        grads[name] += np.einsum("buc,bc->uc", sens[name], e_s)
-    grads["b_c"] += np.einsum("bc,bc->c", sens["b_c"], e_s)
-    for name in ("W_xi", "W_hi"):  # a block's gate: sum over its cells
-        grads[name] += per_block(np.einsum("buc,bc->uc", sens[name], e_s), k)
-    grads["b_i"] += per_block(np.einsum("bc,bc->c", sens["b_i"], e_s), k)
+    # sens[name][b, ..., c] = d s_c / d w for each weight w: times e_s[b, c],
+    # summed over the batch.
+    change = {name: (sens[name] * e_s[:, None, :]).sum(axis=0)
+              for name in ("W_xc", "W_hc", "W_xi", "W_hi")}
+    change.update(b_c=(sens["b_c"] * e_s).sum(axis=0),
+                  b_i=(sens["b_i"] * e_s).sum(axis=0))
+    for name in ("W_xc", "W_hc", "b_c"):
+        grads[name] += change[name]
+    for name in ("W_xi", "W_hi", "b_i"):  # a block's gate: sum over its cells
+        grads[name] += per_block(change[name], k)
+
+
+def keras_weights(params) -> list[np.ndarray]:
+    """``[kernel, recurrent_kernel, bias]`` for ``LSTM1997Cell.set_weights``,
+    each packed ``[input gates | cell inputs | output gates]``."""
+    return [np.concatenate([params[f"{kind}{gate}"] for gate in "ico"],
+                           axis=-1)
+            for kind in ("W_x", "W_h", "b_")]
+
+
+def params_from_keras(weights) -> dict:
+    """The inverse of :func:`keras_weights`: a params dict (float64) from
+    ``LSTM1997Cell``'s ``[kernel, recurrent_kernel, bias]``; the cells are
+    the recurrent kernel's rows, the blocks half of the other columns."""
+    kernel, recurrent, bias = (np.asarray(w, np.float64) for w in weights)
+    cells = recurrent.shape[0]
+    blocks = (bias.shape[0] - cells) // 2
+    params = {}
+    for kind, packed in (("W_x", kernel), ("W_h", recurrent), ("b_", bias)):
+        parts = np.split(packed, [blocks, blocks + cells], axis=-1)
+        params.update({kind + gate: part for gate, part in zip("ico", parts)})
+    return params

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from lstm_course import diagnostics
-from lstm_course.cells import LSTM1997Cell, packed_weights
+from lstm_course.cells import LSTM1997Cell
 from lstm_course.gradcheck import relative_error
 from lstm_course.reference import lstm1997_np as L
 from tests.helpers import (
@@ -26,7 +26,7 @@ def layer_and_problem(truncated=True, blocks=2, k=3, dtype="float64", seed=0):
                         dtype=dtype)
     layer = keras.layers.RNN(cell, return_sequences=True, dtype=dtype)
     layer.build((None, 7, 3))
-    cell.set_weights(packed_weights(params))
+    cell.set_weights(L.keras_weights(params))
     x = rng.normal(size=(4, 7, 3))
     targets = rng.normal(size=(4, 7, blocks * k))
     return cell, layer, params, x, targets
@@ -46,7 +46,7 @@ def keras_gradients(layer, cell, x, targets):
 
 def packed(grads):
     return dict(zip(("kernel", "recurrent_kernel", "bias"),
-                    packed_weights(grads)))
+                    L.keras_weights(grads)))
 
 
 @pytest.mark.parametrize("dtype, atol", [
@@ -98,7 +98,7 @@ def test_cells_of_a_block_see_the_same_gate_values():
     cell, layer, params, x, _ = layer_and_problem(blocks=2, k=3)
     for name in ("W_xc", "W_hc", "b_c"):  # equal cell-input weights per block
         params[name] = np.repeat(params[name][..., ::3], 3, axis=-1)
-    cell.set_weights(packed_weights(params))
+    cell.set_weights(L.keras_weights(params))
     h = keras.ops.convert_to_numpy(layer(x))
     np.testing.assert_allclose(h[..., 0:3], h[..., 0:1].repeat(3, -1),
                                atol=1e-14)
@@ -107,10 +107,25 @@ def test_cells_of_a_block_see_the_same_gate_values():
     assert not np.allclose(h[..., 0], h[..., 3])
 
 
-def test_split_and_packed_weights_are_inverse():
-    cell, _, params, _, _ = layer_and_problem()
-    for name, value in cell.split_weights().items():
-        np.testing.assert_array_equal(value, params[name])
+def test_params_from_keras_inverts_keras_weights_in_float64():
+    cell, _, params, _, _ = layer_and_problem(dtype="float32")
+    back = L.params_from_keras(cell.get_weights())
+    assert back.keys() == params.keys()
+    for name, value in back.items():
+        assert value.dtype == np.float64
+        np.testing.assert_array_equal(value, params[name].astype(np.float32))
+
+
+def test_the_packed_columns_are_input_gates_cell_inputs_output_gates():
+    # 2 blocks of 3 cells: columns 0-1 input gates, 2-7 cell inputs, 8-9
+    # output gates.
+    kernel = np.arange(10.0)[None]
+    params = L.params_from_keras([kernel, np.zeros((6, 10)), np.arange(10.0)])
+    np.testing.assert_array_equal(params["W_xi"], [[0, 1]])
+    np.testing.assert_array_equal(params["W_xc"], [[2, 3, 4, 5, 6, 7]])
+    np.testing.assert_array_equal(params["W_xo"], [[8, 9]])
+    np.testing.assert_array_equal(params["b_o"], [8, 9])
+    assert params["W_hc"].shape == (6, 6)
 
 
 def test_initialisation_options():
@@ -118,7 +133,7 @@ def test_initialisation_options():
     cell = LSTM1997Cell(2, cells_per_block=2, weight_range=0.2,
                         input_gate_bias=[-3, -6], output_gate_bias=-1)
     cell.build((None, 5))
-    params = cell.split_weights()
+    params = L.params_from_keras(cell.get_weights())
     np.testing.assert_allclose(params["b_i"], [-3, -6])
     np.testing.assert_allclose(params["b_o"], [-1, -1])
     for name in ("W_xi", "W_hi", "W_xc", "W_hc", "W_xo", "W_ho", "b_c"):
@@ -126,7 +141,7 @@ def test_initialisation_options():
         assert np.abs(params[name]).max() > 0.05, name
     zeros = LSTM1997Cell(1, kernel_initializer="zeros")
     zeros.build((None, 2))
-    assert np.all(zeros.split_weights()["W_xc"] == 0)
+    assert np.all(L.params_from_keras(zeros.get_weights())["W_xc"] == 0)
 
 
 def test_config_round_trip_keeps_the_options():
@@ -147,7 +162,7 @@ def test_experiment_2a_squashing_logistic_g_and_identity_h():
                         cell_output="identity", dtype=dtype)
     layer = keras.layers.RNN(cell, return_sequences=True, dtype=dtype)
     layer.build((None, 5, 3))
-    cell.set_weights(packed_weights(params))
+    cell.set_weights(L.keras_weights(params))
     x = rng.normal(size=(4, 5, 3))
     h, s = np.zeros((4, 4)), np.zeros((4, 4))
     expected = []
@@ -243,6 +258,25 @@ def test_cell_and_reference_give_the_golden_values(dtype, atol):
     cell = LSTM1997Cell(2, cells_per_block=2, dtype=dtype)
     layer = keras.layers.RNN(cell, return_sequences=True, dtype=dtype)
     layer.build((None, 3, 4))
-    cell.set_weights(packed_weights(GOLDEN_PARAMS))
+    cell.set_weights(L.keras_weights(GOLDEN_PARAMS))
     out = keras.ops.convert_to_numpy(layer(GOLDEN_X.astype(dtype)))
     np.testing.assert_allclose(out[:, -1], GOLDEN_H_LAST, atol=atol)
+
+
+def test_the_reference_gradient_is_truncated_by_default():
+    rng = np.random.default_rng(21)
+    params = L.init_params(rng, 2, 2, 2, weight_range=0.5)
+    x = rng.normal(size=(3, 5, 2))
+    h, _, caches = L.forward(x, params)
+    dh = rng.normal(size=h.shape)
+    default = L.bptt(dh, caches, params)
+    truncated = L.bptt(dh, caches, params, truncated=True)
+    full = L.bptt(dh, caches, params, truncated=False)
+    for name in params:
+        np.testing.assert_array_equal(default[3][name], truncated[3][name])
+    assert not np.allclose(default[3]["W_hc"], full[3]["W_hc"])
+    step = L.step_backward(dh[:, -1], np.zeros((3, 4)), caches[-1], params)
+    step_truncated = L.step_backward(dh[:, -1], np.zeros((3, 4)), caches[-1],
+                                     params, truncated=True)
+    for a, b in zip(step[:3], step_truncated[:3]):
+        np.testing.assert_array_equal(a, b)
