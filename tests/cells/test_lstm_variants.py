@@ -8,20 +8,8 @@ import pytest
 
 from lstm_course.cells import VARIANTS, LSTM1997Cell, LSTMCell, LSTMVariantCell
 from lstm_course.cells.lstm1997 import squash_g, squash_h
-from tests.cells.test_lstm import built, data
+from tests.cells.test_lstm import _np_sigmoid, _random_weights, built, data
 from tests.helpers import check_cell_contract, gradients, tensor
-
-
-def _np_sigmoid(v):
-    return 1 / (1 + np.exp(-v))
-
-
-def _random_weights(cell, seed):
-    rng = np.random.default_rng(seed)
-    weights = [rng.uniform(-1, 1, w.shape).astype("float32")
-               for w in cell.get_weights()]
-    cell.set_weights(weights)
-    return weights
 
 
 @pytest.mark.parametrize("truncated", [True, False])
