@@ -1,14 +1,11 @@
 """The in-notebook check: immediate feedback on an exercise, from the same
-registry entry the grader scores with."""
+exercise the grader scores with."""
 
 from __future__ import annotations
 
-from lstm_course.exercises.registry import (
-    DEFAULT_SEED,
-    ExerciseResult,
-    evaluate,
-    get,
-)
+from lstm_course.exercises.catalog import get
+from lstm_course.exercises.registry import (DEFAULT_SEED, ExerciseResult,
+                                           evaluate)
 
 
 def check(exercise_id: str, obj, seed: int = DEFAULT_SEED) -> ExerciseResult:

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from lstm_course.exercises import registry
+from lstm_course.exercises import catalog, registry
 from lstm_course.exercises.registry import Case, Exercise, SubCheck
 
 CASE = Case("one step", lambda rng: {"x": rng.normal(size=3)})
@@ -61,13 +61,22 @@ def test_shares_may_carry_float_round_off():
                                              ""),))
 
 
-def test_an_id_is_registered_once(monkeypatch):
-    monkeypatch.setattr(registry, "_REGISTRY", {})
-    exercise = registry.register(spec())
+def test_the_catalog_takes_an_id_once_and_sorts_by_id():
+    exercise = spec()
     with pytest.raises(ValueError, match=whole(
-            "exercise 'ch01.rnn_step_forward' is registered twice")):
-        registry.register(dataclasses.replace(exercise, title="again"))
-    assert registry._REGISTRY == {"ch01.rnn_step_forward": exercise}
+            "exercise 'ch01.rnn_step_forward' is given twice")):
+        catalog.collect([exercise, dataclasses.replace(exercise, title="b")])
+    later = dataclasses.replace(exercise, id="ch01.rnn_forward")
+    assert list(catalog.collect([exercise, later])) == [
+        "ch01.rnn_forward", "ch01.rnn_step_forward"]
+
+
+def test_the_catalog_holds_every_chapters_exercises_in_id_order():
+    ids = [e.id for chapter in catalog.CHAPTERS for e in chapter.EXERCISES]
+    assert list(catalog.CATALOG) == sorted(ids) and len(ids) == 31
+    assert [e.id for e in catalog.all_exercises()] == sorted(ids)
+    assert all(chapter.__name__.endswith(f"ch0{n}")
+               for n, chapter in enumerate(catalog.CHAPTERS))
 
 
 def test_the_report_a_student_reads():
@@ -130,7 +139,7 @@ def test_inputs_depend_on_the_exercise_and_the_seed():
 
 
 def test_evaluate_runs_the_submission_on_the_seeds_inputs():
-    exercise = registry.get("ch01.rnn_step_forward")
+    exercise = catalog.get("ch01.rnn_step_forward")
     seen = []
 
     def submission(x_t, h_prev, params):
@@ -145,8 +154,8 @@ def test_evaluate_runs_the_submission_on_the_seeds_inputs():
 
 def test_an_unknown_id_lists_the_known_ones():
     with pytest.raises(KeyError) as error:
-        registry.get("ch09.nothing")
-    known = ", ".join(sorted(e.id for e in registry.all_exercises()))
+        catalog.get("ch09.nothing")
+    known = ", ".join(sorted(e.id for e in catalog.all_exercises()))
     assert error.value.args[0] == (f"no exercise 'ch09.nothing'; known ids: "
                                    f"{known}")
 

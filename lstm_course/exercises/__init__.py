@@ -1,6 +1,8 @@
-"""The exercise registry: one entry per graded exercise, shared by the
-in-notebook :func:`lstm_course.check` and the grader."""
+"""The graded exercises, shared by the in-notebook :func:`lstm_course.check`
+and the grader: what an exercise is (:mod:`.registry`) and every exercise of
+the chapters (:mod:`.catalog`)."""
 
+from lstm_course.exercises.catalog import CATALOG, all_exercises, get
 from lstm_course.exercises.registry import (
     Case,
     Exercise,
@@ -8,16 +10,13 @@ from lstm_course.exercises.registry import (
     SubCheck,
     SubCheckResult,
     SubmissionError,
-    all_exercises,
     evaluate,
-    get,
     produce,
-    register,
     score,
 )
 
 __all__ = [
-    "Case", "Exercise", "ExerciseResult", "SubCheck", "SubCheckResult",
-    "SubmissionError", "all_exercises", "evaluate", "get", "produce",
-    "register", "score",
+    "CATALOG", "Case", "Exercise", "ExerciseResult", "SubCheck",
+    "SubCheckResult", "SubmissionError", "all_exercises", "evaluate", "get",
+    "produce", "score",
 ]

@@ -4,7 +4,7 @@ backward step, full BPTT, and a numerical gradient."""
 from __future__ import annotations
 
 
-from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
+from lstm_course.exercises.registry import Case, Exercise, SubCheck
 from lstm_course.reference import rnn_np
 from lstm_course.sandboxed.calls import RNN_PARAMS as PARAMS
 from lstm_course.sandboxed.calls import rnn_params as _params
@@ -41,7 +41,7 @@ def _ref_step_forward(inputs):
 STEP_HINT = ("h_t = tanh(x_t @ W_xh + h_prev @ W_hh + b_h); x_t is (B, D), "
              "W_xh is (D, H), so h_t is (B, H).")
 
-register(Exercise(
+RNN_STEP_FORWARD = Exercise(
     id="ch01.rnn_step_forward",
     title="one step of the Elman RNN",
     points=2,
@@ -62,7 +62,7 @@ register(Exercise(
     ),
     reference=_ref_step_forward,
     references=("lstm_course.reference.rnn_np",),
-))
+)
 
 
 # --- ch01.rnn_forward --------------------------------------------------------
@@ -76,7 +76,7 @@ def _ref_forward(inputs):
     return {"h": h}
 
 
-register(Exercise(
+RNN_FORWARD = Exercise(
     id="ch01.rnn_forward",
     title="the Elman RNN over a whole sequence",
     points=2,
@@ -95,7 +95,7 @@ register(Exercise(
     ),
     reference=_ref_forward,
     references=("lstm_course.reference.rnn_np",),
-))
+)
 
 
 # --- ch01.rnn_step_backward -------------------------------------------------
@@ -119,7 +119,7 @@ def _ref_step_backward(inputs):
 
 TANH_HINT = "Start from da_t = dh_t * (1 - h_t**2), the derivative of tanh."
 
-register(Exercise(
+RNN_STEP_BACKWARD = Exercise(
     id="ch01.rnn_step_backward",
     title="backward through one RNN step",
     points=3,
@@ -141,7 +141,7 @@ register(Exercise(
     ),
     reference=_ref_step_backward,
     references=("lstm_course.reference.rnn_np",),
-))
+)
 
 
 # --- ch01.rnn_bptt -------------------------------------------------------------
@@ -162,7 +162,7 @@ def _ref_bptt(inputs):
             **{"d" + name: grads[name] for name in PARAMS}}
 
 
-register(Exercise(
+RNN_BPTT = Exercise(
     id="ch01.rnn_bptt",
     title="backpropagation through time",
     points=3,
@@ -187,7 +187,7 @@ register(Exercise(
     ),
     reference=_ref_bptt,
     references=("lstm_course.reference.rnn_np",),
-))
+)
 
 
 # --- ch01.numerical_gradient ------------------------------------------------
@@ -210,7 +210,7 @@ def _ref_numerical_gradient(inputs):
     return {"grad": grad, "x_after": x}
 
 
-register(Exercise(
+NUMERICAL_GRADIENT = Exercise(
     id="ch01.numerical_gradient",
     title="the gradient by central differences",
     points=2,
@@ -237,4 +237,8 @@ register(Exercise(
     ),
     reference=_ref_numerical_gradient,
     references=("lstm_course.gradcheck",),
-))
+)
+
+#: This chapter's exercises, in the order the chapter asks them.
+EXERCISES = (RNN_STEP_FORWARD, RNN_FORWARD, RNN_STEP_BACKWARD, RNN_BPTT,
+             NUMERICAL_GRADIENT)

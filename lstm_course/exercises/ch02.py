@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from lstm_course import diagnostics
-from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
+from lstm_course.exercises.registry import Case, Exercise, SubCheck
 from lstm_course.reference.clipping_np import clip_by_global_norm
 from lstm_course.sandboxed.calls import CLIP_GRADIENTS as GRAD_NAMES
 
@@ -37,7 +37,7 @@ JACOBIAN_HINT = ("h_t = tanh(a_t) with a_t = ... + h_prev @ W_hh, so "
                  "da_t[i]/dh_prev[j] = W_hh[j, i]: J = diag(1 - h_t**2) @ "
                  "W_hh.T, one (H, H) matrix per row of the batch.")
 
-register(Exercise(
+STEP_JACOBIAN = Exercise(
     id="ch02.step_jacobian",
     title="the Jacobian of one Elman RNN step",
     points=2,
@@ -59,7 +59,7 @@ register(Exercise(
     ),
     reference=_ref_step_jacobian,
     references=("lstm_course.diagnostics",),
-))
+)
 
 
 # --- ch02.jacobian_product --------------------------------------------------
@@ -74,7 +74,7 @@ def _ref_jacobian_product(inputs):
     return {"P": diagnostics.jacobian_product(inputs["jacobians"])}
 
 
-register(Exercise(
+JACOBIAN_PRODUCT = Exercise(
     id="ch02.jacobian_product",
     title="the Jacobian over many steps",
     points=3,
@@ -98,7 +98,7 @@ register(Exercise(
     ),
     reference=_ref_jacobian_product,
     references=("lstm_course.diagnostics",),
-))
+)
 
 
 # --- ch02.error_flow_bound --------------------------------------------------
@@ -127,7 +127,7 @@ def _ref_bound(inputs):
         inputs["W_hh"], float(inputs["gamma"]), inputs["lags"])}
 
 
-register(Exercise(
+ERROR_FLOW_BOUND = Exercise(
     id="ch02.error_flow_bound",
     title="the bound on the error that flows back",
     points=2,
@@ -154,7 +154,7 @@ register(Exercise(
     ),
     reference=_ref_bound,
     references=("lstm_course.diagnostics",),
-))
+)
 
 
 # --- ch02.clip_gradient_norm -------------------------------------------------
@@ -176,7 +176,7 @@ def _ref_clip(inputs):
             **{name + "_after": inputs[name] for name in GRAD_NAMES}}
 
 
-register(Exercise(
+CLIP_GRADIENT_NORM = Exercise(
     id="ch02.clip_gradient_norm",
     title="gradient-norm clipping",
     points=3,
@@ -205,4 +205,8 @@ register(Exercise(
     ),
     reference=_ref_clip,
     references=("lstm_course.reference.clipping_np",),
-))
+)
+
+#: This chapter's exercises, in the order the chapter asks them.
+EXERCISES = (STEP_JACOBIAN, JACOBIAN_PRODUCT, ERROR_FLOW_BOUND,
+             CLIP_GRADIENT_NORM)

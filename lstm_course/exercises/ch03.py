@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
+from lstm_course.exercises.registry import Case, Exercise, SubCheck
 from lstm_course.reference import lstm1997_np as L
 from lstm_course.sandboxed.calls import LSTM1997_CACHE as CACHE_KEYS
 from lstm_course.sandboxed.calls import lstm1997_params as _params
@@ -32,7 +32,7 @@ def _ref_squash(inputs):
     return {"g": L.squash_g(inputs["x"]), "h": L.squash_h(inputs["x"])}
 
 
-register(Exercise(
+SQUASHING_FUNCTIONS = Exercise(
     id="ch03.squashing_functions",
     title="the cell input and cell output squashing functions g and h",
     points=2,
@@ -56,7 +56,7 @@ register(Exercise(
     ),
     reference=_ref_squash,
     references=REFERENCE,
-))
+)
 
 
 # --- ch03.cec_update ---------------------------------------------------------
@@ -77,7 +77,7 @@ def _ref_cec(inputs):
             * inputs["g_c"]}
 
 
-register(Exercise(
+CEC_UPDATE = Exercise(
     id="ch03.cec_update",
     title="the constant error carousel, with gates shared by a block",
     points=2,
@@ -103,7 +103,7 @@ register(Exercise(
     ),
     reference=_ref_cec,
     references=REFERENCE,
-))
+)
 
 
 # --- ch03.lstm1997_step_forward ----------------------------------------------
@@ -122,7 +122,7 @@ STEP_HINT = ("y_in = f(x_t W_xi + h_prev W_hi + b_i) and y_out likewise "
              "(one column per block); s_t = s_prev + y_in * g(x_t W_xc + "
              "h_prev W_hc + b_c); h_t = y_out * h(s_t).")
 
-register(Exercise(
+LSTM1997_STEP_FORWARD = Exercise(
     id="ch03.lstm1997_step_forward",
     title="one step of the 1997 LSTM",
     points=3,
@@ -147,7 +147,7 @@ register(Exercise(
     ),
     reference=_ref_step,
     references=REFERENCE,
-))
+)
 
 
 # --- ch03.truncated_step_backward ------------------------------------------
@@ -178,7 +178,7 @@ def _grad_names(gate):
     return tuple(f"d{kind}{gate}" for kind in ("W_x", "W_h", "b_"))
 
 
-register(Exercise(
+TRUNCATED_STEP_BACKWARD = Exercise(
     id="ch03.truncated_step_backward",
     title="one step back with the truncated gradient",
     points=4,
@@ -209,7 +209,7 @@ register(Exercise(
     ),
     reference=_ref_backward,
     references=REFERENCE,
-))
+)
 
 
 # --- ch03.rtrl_step --------------------------------------------------------
@@ -231,7 +231,7 @@ def _ref_rtrl(inputs):
     return L.rtrl_step(sens, cache, _params(inputs))
 
 
-register(Exercise(
+RTRL_STEP = Exercise(
     id="ch03.rtrl_step",
     title="one step of the online (RTRL) sensitivities of the CEC",
     points=4,
@@ -253,4 +253,8 @@ register(Exercise(
     ),
     reference=_ref_rtrl,
     references=REFERENCE,
-))
+)
+
+#: This chapter's exercises, in the order the chapter asks them.
+EXERCISES = (SQUASHING_FUNCTIONS, CEC_UPDATE, LSTM1997_STEP_FORWARD,
+             TRUNCATED_STEP_BACKWARD, RTRL_STEP)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
+from lstm_course.exercises.registry import Case, Exercise, SubCheck
 from lstm_course.tasks import marked_pairs, reber
 from lstm_course.tasks.sequences import at_ends, end_mask
 
@@ -32,7 +32,7 @@ def _ref_distractor(inputs):
             "target": np.eye(2)[second]}
 
 
-register(Exercise(
+DISTRACTOR_SEQUENCE = Exercise(
     id="ch04.distractor_sequence",
     title="a sequence of experiment 2c",
     points=2,
@@ -54,7 +54,7 @@ register(Exercise(
     ),
     reference=_ref_distractor,
     references=REFERENCE,
-))
+)
 
 
 # --- ch04.adding_targets ----------------------------------------------------
@@ -71,7 +71,7 @@ def _ref_adding(inputs):
     return {"targets": 0.5 + (values * (markers == 1)).sum(1) / 4}
 
 
-register(Exercise(
+ADDING_TARGETS = Exercise(
     id="ch04.adding_targets",
     title="the adding problem's target, in the paper's coding",
     points=2,
@@ -91,7 +91,7 @@ register(Exercise(
     ),
     reference=_ref_adding,
     references=REFERENCE,
-))
+)
 
 
 # --- ch04.end_error_below ---------------------------------------------------
@@ -122,7 +122,7 @@ def _ref_end(inputs):
     return {"right": right.astype(float)}
 
 
-register(Exercise(
+END_ERROR_BELOW = Exercise(
     id="ch04.end_error_below",
     title="success: every output's error at the sequence's end",
     points=2,
@@ -142,7 +142,7 @@ register(Exercise(
     ),
     reference=_ref_end,
     references=REFERENCE,
-))
+)
 
 
 # --- ch04.symbols_right -----------------------------------------------------
@@ -165,7 +165,7 @@ def _ref_symbols(inputs):
     return {"right": np.array(right, float)}
 
 
-register(Exercise(
+SYMBOLS_RIGHT = Exercise(
     id="ch04.symbols_right",
     title="success in experiment 1: the most active outputs are the "
           "possible next symbols",
@@ -186,7 +186,7 @@ register(Exercise(
     ),
     reference=_ref_symbols,
     references=REFERENCE + ("lstm_course.tasks.reber",),
-))
+)
 
 
 # --- ch04.sequences_to_solve ------------------------------------------------
@@ -209,7 +209,7 @@ def _ref_log(inputs):
                                   else -1.0)}
 
 
-register(Exercise(
+SEQUENCES_TO_SOLVE = Exercise(
     id="ch04.sequences_to_solve",
     title="sequences seen until the criterion first held",
     points=2,
@@ -231,4 +231,8 @@ register(Exercise(
     ),
     reference=_ref_log,
     references=REFERENCE,
-))
+)
+
+#: This chapter's exercises, in the order the chapter asks them.
+EXERCISES = (DISTRACTOR_SEQUENCE, ADDING_TARGETS, END_ERROR_BELOW,
+             SYMBOLS_RIGHT, SEQUENCES_TO_SOLVE)

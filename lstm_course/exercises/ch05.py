@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
+from lstm_course.exercises.registry import Case, Exercise, SubCheck
 from lstm_course.reference import lstm_np
 from lstm_course.sandboxed.calls import LSTM_CACHE as CACHE_KEYS
 from lstm_course.sandboxed.calls import LSTM_GRADS as GRADS
@@ -32,7 +32,7 @@ def _ref_step(inputs):
 
 # --- ch05.lstm_step_forward -------------------------------------------------
 
-register(Exercise(
+LSTM_STEP_FORWARD = Exercise(
     id="ch05.lstm_step_forward",
     title="one step of the LSTM with a forget gate",
     points=2,
@@ -54,12 +54,12 @@ register(Exercise(
     ),
     reference=_ref_step,
     references=REFERENCE,
-))
+)
 
 
 # --- ch05.peephole_step_forward ---------------------------------------------
 
-register(Exercise(
+PEEPHOLE_STEP_FORWARD = Exercise(
     id="ch05.peephole_step_forward",
     title="one LSTM step with peephole connections",
     points=3,
@@ -81,25 +81,18 @@ register(Exercise(
     ),
     reference=_ref_step,
     references=REFERENCE,
-))
+)
 
 
 # --- ch05.cifg_step_forward -------------------------------------------------
 
 def _ref_cifg(inputs):
-    p, x, h, c_prev = _params(inputs), inputs["x_t"], inputs["h_prev"], \
-        inputs["c_prev"]
-
-    def net(g):
-        return x @ p["W_x" + g] + h @ p["W_h" + g] + p["b_" + g]
-
-    i = lstm_np.sigmoid(net("i"))
-    c = (1 - i) * c_prev + i * np.tanh(net("c"))
-    h_t = lstm_np.sigmoid(net("o")) * np.tanh(c)
-    return {"h_t": h_t, "c_t": c}
+    h_t, c_t = lstm_np.cifg_step_forward(inputs["x_t"], inputs["h_prev"],
+                                         inputs["c_prev"], _params(inputs))
+    return {"h_t": h_t, "c_t": c_t}
 
 
-register(Exercise(
+CIFG_STEP_FORWARD = Exercise(
     id="ch05.cifg_step_forward",
     title="the coupled input and forget gate (CIFG)",
     points=2,
@@ -114,7 +107,7 @@ register(Exercise(
     ),
     reference=_ref_cifg,
     references=REFERENCE,
-))
+)
 
 
 # --- ch05.lstm_step_backward ------------------------------------------------
@@ -136,7 +129,7 @@ def _ref_backward(inputs):
             **{"d" + n: grads[n] for n in GRADS}}
 
 
-register(Exercise(
+LSTM_STEP_BACKWARD = Exercise(
     id="ch05.lstm_step_backward",
     title="one step back with full BPTT",
     points=4,
@@ -162,7 +155,7 @@ register(Exercise(
     ),
     reference=_ref_backward,
     references=REFERENCE,
-))
+)
 
 
 # --- ch05.cerg_targets ------------------------------------------------------
@@ -182,7 +175,7 @@ def _ref_cerg(inputs):
     return {"targets": reber.multi_hot(sets)}
 
 
-register(Exercise(
+CERG_TARGETS = Exercise(
     id="ch05.cerg_targets",
     title="what may come next in the continual embedded Reber grammar",
     points=4,
@@ -204,4 +197,8 @@ register(Exercise(
     ),
     reference=_ref_cerg,
     references=("lstm_course.tasks.reber",),
-))
+)
+
+#: This chapter's exercises, in the order the chapter asks them.
+EXERCISES = (LSTM_STEP_FORWARD, PEEPHOLE_STEP_FORWARD, CIFG_STEP_FORWARD,
+             LSTM_STEP_BACKWARD, CERG_TARGETS)

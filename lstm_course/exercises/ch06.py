@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_course.exercises.registry import Case, Exercise, SubCheck, register
+from lstm_course.exercises.registry import Case, Exercise, SubCheck
 from lstm_course.models.neural_ode import rk4_step
 from lstm_course.reference import attention_np, gru_np, ltsf_np, tcn_np
 from lstm_course.sandboxed.calls import dynamics as _dynamics
@@ -27,7 +27,7 @@ def _ref_gru(inputs):
                                        _gru_params(inputs))}
 
 
-register(Exercise(
+GRU_STEP = Exercise(
     id="ch06.gru_step",
     title="one step of the GRU (Cho et al. 2014)",
     points=2,
@@ -51,7 +51,7 @@ register(Exercise(
     ),
     reference=_ref_gru,
     references=("lstm_course.reference.gru_np", "lstm_course.cells"),
-))
+)
 
 
 # --- ch06.causal_attention -----------------------------------------------------
@@ -68,7 +68,7 @@ def _ref_attention(inputs):
                                                  inputs["v"])}
 
 
-register(Exercise(
+CAUSAL_ATTENTION = Exercise(
     id="ch06.causal_attention",
     title="causal scaled dot-product attention",
     points=2,
@@ -95,7 +95,7 @@ register(Exercise(
     reference=_ref_attention,
     references=("lstm_course.reference.attention_np",
                 "lstm_course.models.transformer"),
-))
+)
 
 
 # --- ch06.dilated_causal_conv --------------------------------------------------
@@ -113,7 +113,7 @@ def _ref_conv(inputs):
                                             int(inputs["dilation"]))}
 
 
-register(Exercise(
+DILATED_CAUSAL_CONV = Exercise(
     id="ch06.dilated_causal_conv",
     title="the dilated causal convolution of the TCN",
     points=2,
@@ -137,7 +137,7 @@ register(Exercise(
     ),
     reference=_ref_conv,
     references=("lstm_course.reference.tcn_np",),
-))
+)
 
 
 # --- ch06.series_decomposition -------------------------------------------------
@@ -157,7 +157,7 @@ def _ref_decomposition(inputs):
     return {"trend": trend, "seasonal": seasonal}
 
 
-register(Exercise(
+SERIES_DECOMPOSITION = Exercise(
     id="ch06.series_decomposition",
     title="DLinear's moving-average decomposition",
     points=2,
@@ -182,7 +182,7 @@ register(Exercise(
     reference=_ref_decomposition,
     references=("lstm_course.reference.ltsf_np",
                 "lstm_course.models.ltsf_linear"),
-))
+)
 
 
 # --- ch06.rk4_step -------------------------------------------------------------
@@ -202,7 +202,7 @@ def _ref_rk4(inputs):
                                float(inputs["step"]))}
 
 
-register(Exercise(
+RK4_STEP = Exercise(
     id="ch06.rk4_step",
     title="one step of the classical Runge-Kutta method",
     points=2,
@@ -222,4 +222,8 @@ register(Exercise(
     ),
     reference=_ref_rk4,
     references=("lstm_course.models.neural_ode",),
-))
+)
+
+#: This chapter's exercises, in the order the chapter asks them.
+EXERCISES = (GRU_STEP, CAUSAL_ATTENTION, DILATED_CAUSAL_CONV,
+             SERIES_DECOMPOSITION, RK4_STEP)

@@ -1,5 +1,7 @@
-"""Exercises: their inputs, how a submission is called, the reference, and
-the sub-checks that score the difference (design doc, section 8).
+"""What an exercise is: its inputs, how a submission is called, the
+reference, and the sub-checks that score the difference (design doc,
+section 8). The exercises themselves are the chapters' (``ch00`` ...
+``ch06``, each exporting ``EXERCISES``), collected in :mod:`.catalog`.
 
 An evaluation has two halves, so that the grader can run them in different
 processes:
@@ -167,37 +169,6 @@ class ExerciseResult:
     def __repr__(self) -> str:
         return (f"<{self.id}: {self.status}, "
                 f"{self.score:g}/{self.max_score:g} points>")
-
-
-_REGISTRY: dict[str, Exercise] = {}
-
-
-def register(exercise: Exercise) -> Exercise:
-    """Add an exercise; ids are unique."""
-    if exercise.id in _REGISTRY:
-        raise ValueError(f"exercise {exercise.id!r} is registered twice")
-    _REGISTRY[exercise.id] = exercise
-    return exercise
-
-
-def _load_chapters() -> None:
-    # Importing a chapter's module registers its exercises.
-    from lstm_course.exercises import (  # noqa: F401
-        ch00, ch01, ch02, ch03, ch04, ch05, ch06)
-
-
-def get(exercise_id: str) -> Exercise:
-    """The exercise with this id, or a KeyError listing the known ids."""
-    _load_chapters()
-    if not isinstance(exercise_id, str) or exercise_id not in _REGISTRY:
-        known = ", ".join(sorted(_REGISTRY))
-        raise KeyError(f"no exercise {exercise_id!r}; known ids: {known}")
-    return _REGISTRY[exercise_id]
-
-
-def all_exercises() -> list[Exercise]:
-    _load_chapters()
-    return [_REGISTRY[key] for key in sorted(_REGISTRY)]
 
 
 def case_rng(seed: int, exercise_id: str, case: str) -> np.random.Generator:

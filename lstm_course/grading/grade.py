@@ -14,7 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from lstm_course.exercises.registry import ExerciseResult, all_exercises
+from lstm_course.exercises.catalog import all_exercises
+from lstm_course.exercises.registry import ExerciseResult
 from lstm_course.grading import policy
 from lstm_course.grading.defaults import EXERCISE_TIMEOUT
 from lstm_course.grading.handin import HandinError, load_handin

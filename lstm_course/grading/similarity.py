@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_course.exercises.registry import all_exercises
+from lstm_course.exercises.catalog import all_exercises
 from lstm_course.grading import reports
 from lstm_course.grading.command import check_outputs
 from lstm_course.grading.defaults import SIMILARITY_THRESHOLD

@@ -50,11 +50,15 @@ def _peep(params, gate):
     return params.get("p_" + gate, 0.0)
 
 
+def _net(x_t, h_prev, params, gate):
+    return x_t @ params["W_x" + gate] + h_prev @ params["W_h" + gate] \
+        + params["b_" + gate]
+
+
 def step_forward(x_t, h_prev, c_prev, params):
     """One step: ``(h_t, c_t, cache)``."""
     def net(g):
-        return x_t @ params["W_x" + g] + h_prev @ params["W_h" + g] \
-            + params["b_" + g]
+        return _net(x_t, h_prev, params, g)
 
     i = sigmoid(net("i") + _peep(params, "i") * c_prev)
     f = sigmoid(net("f") + _peep(params, "f") * c_prev)
@@ -66,6 +70,19 @@ def step_forward(x_t, h_prev, c_prev, params):
     cache = {"x_t": x_t, "h_prev": h_prev, "c_prev": c_prev, "i": i, "f": f,
              "z": z, "c": c, "o": o, "tc": tc}
     return h, c, cache
+
+
+def cifg_step_forward(x_t, h_prev, c_prev, params):
+    r"""One step of Greff et al.'s CIFG variant, ``(h_t, c_t)``: the forget
+    gate coupled to the input gate, :math:`f_t = 1 - i_t`, so there are no
+    forget-gate weights (and here no peepholes):
+    :math:`c_t = (1 - i_t) c_{t-1} + i_t z_t`."""
+    def net(g):
+        return _net(x_t, h_prev, params, g)
+
+    i = sigmoid(net("i"))
+    c = (1 - i) * c_prev + i * np.tanh(net("c"))
+    return sigmoid(net("o")) * np.tanh(c), c
 
 
 def step_backward(dh_t, dc_t, cache, params):

@@ -9,7 +9,7 @@ import pytest
 from lstm_course.cells import VARIANTS, LSTM1997Cell, LSTMCell, LSTMVariantCell
 from lstm_course.cells.lstm1997 import squash_g, squash_h
 from tests.cells.test_lstm import _np_sigmoid, _random_weights, built, data
-from tests.helpers import check_cell_contract, gradients, tensor
+from tests.helpers import check_cell_contract, gradients, precise, tensor
 
 
 @pytest.mark.parametrize("truncated", [True, False])
@@ -162,3 +162,24 @@ def test_unknown_variant():
                        "variants: vanilla, NIG, NFG, NOG, NIAF, NOAF, NP, "
                        "CIFG, FGR$"):
         LSTMVariantCell(3, variant="GRU")
+
+
+def test_the_cifg_reference_step_equals_the_cifg_cell():
+    from lstm_course.reference import lstm_np
+
+    rng = np.random.default_rng(11)
+    params = lstm_np.init_params(rng, 2, 3, scale=1.0)
+    dtype, atol = precise(1e-12, 1e-5)
+    cell = LSTMVariantCell(3, variant="CIFG", dtype=dtype)
+    layer = built(keras.layers.RNN(cell, return_state=True, dtype=dtype),
+                  1, 2)
+    cell.set_weights([np.concatenate([params[kind + g] for g in "ico"], -1)
+                      for kind in ("W_x", "W_h", "b_")])
+    x, h0, c0 = (rng.normal(size=shape) for shape in ((4, 2), (4, 3), (4, 3)))
+    h, _, c = layer(x[:, None].astype(dtype),
+                    initial_state=[h0.astype(dtype), c0.astype(dtype)])
+    want_h, want_c = lstm_np.cifg_step_forward(x, h0, c0, params)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(h), want_h,
+                               atol=atol)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(c), want_c,
+                               atol=atol)

@@ -229,8 +229,8 @@ ATTACKS = {
 IMPORTS_ATTACKS = {
     "stub_with_registry_patch": (
         "import numpy as np\n"
-        "from lstm_course.exercises import registry\n"
-        "for e in registry.all_exercises():\n"
+        "from lstm_course.exercises import catalog\n"
+        "for e in catalog.all_exercises():\n"
         "    object.__setattr__(e, 'run', lambda obj, inputs, e=e: "
         "e.reference(inputs))\n"),
     "stub_with_calls_patch": (
