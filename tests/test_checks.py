@@ -137,7 +137,7 @@ def test_a_near_miss_in_one_entry_is_wrong_at_the_graders_tolerance():
     from lstm_course.exercises.compare import compare
     from lstm_course.exercises.registry import SubCheck
 
-    tolerance = SubCheck("x", "case", ("x",), 1.0, "")
+    tolerance = SubCheck(name="x", outputs=("x",), share=1.0, hint="")
     expected = np.linspace(1.0, 2.0, 1000)
     near = expected.copy()
     near[500] *= 1 + 1e-4

@@ -1,6 +1,6 @@
 """An exercise's specification refuses what would grade wrongly (no calling
-convention, an unknown kind, a sub-check on a missing case, shares that do
-not sum to one, an id twice), each with the message an author acts on."""
+convention, an unknown kind, a case without sub-checks, shares that do not
+sum to one, an id twice), each with the message an author acts on."""
 
 import dataclasses
 import re
@@ -11,7 +11,15 @@ import pytest
 from lstm_course.exercises import catalog, registry
 from lstm_course.exercises.registry import Case, Exercise, SubCheck
 
-CASE = Case("one step", lambda rng: {"x": rng.normal(size=3)})
+def check(name, share, outputs=("y",), hint=""):
+    return SubCheck(name=name, outputs=outputs, share=share, hint=hint)
+
+
+def one_step(*checks):
+    """The case "one step" with these sub-checks."""
+    return Case(name="one step",
+                make_inputs=lambda rng: {"x": rng.normal(size=3)},
+                checks=checks)
 
 
 def spec(**changes):
@@ -19,9 +27,8 @@ def spec(**changes):
     ``changes``."""
     fields = dict(
         id="ch01.rnn_step_forward", title="t", points=1.0, kind="function",
-        signature="f(x)", parameters=("x",), cases=(CASE,),
-        subchecks=(SubCheck("a", "one step", ("y",), 0.25, ""),
-                   SubCheck("b", "one step", ("y",), 0.75, "")),
+        signature="f(x)", parameters=("x",),
+        cases=(one_step(check("a", 0.25), check("b", 0.75)),),
         reference=lambda inputs: {"y": inputs["x"]})
     return Exercise(**{**fields, **changes})
 
@@ -39,11 +46,11 @@ def test_a_valid_spec_is_accepted():
      "lstm_course.sandboxed.calls.CALLS"),
     ({"kind": "module"}, "ch01.rnn_step_forward: kind must be 'function' "
      "or 'class', got 'module'"),
-    ({"subchecks": (SubCheck("a", "two steps", ("y",), 1.0, ""),)},
-     "ch01.rnn_step_forward: sub-check 'a' uses unknown case 'two steps'"),
-    ({"subchecks": (SubCheck("a", "one step", ("y",), 0.5, ""),)},
+    ({"cases": (one_step(check("a", 1.0)), one_step())},
+     "ch01.rnn_step_forward: case 'one step' has no sub-checks"),
+    ({"cases": (one_step(check("a", 0.5)),)},
      "ch01.rnn_step_forward: sub-check shares sum to 0.5, expected 1"),
-    ({"subchecks": (SubCheck("a", "one step", ("y",), 0.5, ""),) * 3},
+    ({"cases": (one_step(check("a", 0.5)), one_step(check("b", 1.0)))},
      "ch01.rnn_step_forward: sub-check shares sum to 1.5, expected 1"),
 ])
 def test_a_wrong_spec_is_refused_with_its_reason(changes, message):
@@ -56,9 +63,15 @@ def test_a_class_exercise_is_a_kind():
 
 
 def test_shares_may_carry_float_round_off():
-    thirds = tuple(SubCheck(n, "one step", ("y",), 0.1, "") for n in "abc")
-    assert spec(subchecks=thirds + (SubCheck("d", "one step", ("y",), 0.7,
-                                             ""),))
+    thirds = tuple(check(n, 0.1) for n in "abc")
+    assert spec(cases=(one_step(*thirds, check("d", 0.7)),))
+
+
+def test_specs_take_keywords_only():
+    with pytest.raises(TypeError):
+        SubCheck("a", ("y",), 1.0, "")
+    with pytest.raises(TypeError):
+        Case("one step", lambda rng: {}, ())
 
 
 def test_the_catalog_takes_an_id_once_and_sorts_by_id():
@@ -102,9 +115,9 @@ def test_the_report_a_student_reads():
 
 
 def test_score_gives_each_sub_check_its_share_message_and_hint():
-    exercise = spec(title="Echo", points=4.0, subchecks=(
-        SubCheck("y right", "one step", ("y",), 0.25, "return x"),
-        SubCheck("z right", "one step", ("z",), 0.75, "add z")))
+    exercise = spec(title="Echo", points=4.0, cases=(one_step(
+        check("y right", 0.25, hint="return x"),
+        check("z right", 0.75, outputs=("z",), hint="add z")),))
     inputs = registry.draw_inputs(exercise, seed=3)
     x = inputs["one step"]["x"]
     result = registry.score(exercise, inputs, {"one step": {"y": x}})

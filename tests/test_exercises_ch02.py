@@ -94,7 +94,7 @@ def test_clipping_in_place_and_dividing_by_zero_lose_their_sub_checks():
 
     result = evaluate(get("ch02.clip_gradient_norm"), always_divides)
     assert failed(result) == ["a zero gradient stays zero (no NaN)"]
-    assert "non-finite" in result.subchecks[2].message
+    assert "non-finite" in result.subchecks[-1].message
 
 
 def test_clipping_that_returns_one_array_is_told_what_is_expected():

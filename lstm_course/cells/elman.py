@@ -70,7 +70,7 @@ class ElmanCell(keras.layers.Layer):
                                      initializer=self.bias_initializer)
                      if self.use_bias else None)
 
-    def call(self, inputs, states, training=False):
+    def call(self, inputs, states):
         h_tm1 = states[0] if isinstance(states, (list, tuple)) else states
         # Two matmuls added, not one on [x, h]: no concat per step.
         a = ops.matmul(inputs, self.kernel)  # (batch, H)

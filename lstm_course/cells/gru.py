@@ -100,7 +100,7 @@ class GRUCell(keras.layers.Layer):
                 chrono.log_lags(self.units, self.chrono_max_lag)
         return ops.cast(bias, dtype or "float32")
 
-    def call(self, inputs, states, training=False):
+    def call(self, inputs, states):
         h_tm1 = states[0] if isinstance(states, (list, tuple)) else states
         units = self.units
         # Splits, not slices: a slice's gradient costs more on TensorFlow.

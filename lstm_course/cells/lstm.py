@@ -142,7 +142,7 @@ class LSTMCell(keras.layers.Layer):
             state = ops.stop_gradient(state)
         return net + self.peephole[gate] * state
 
-    def call(self, inputs, states, training=False):
+    def call(self, inputs, states):
         h_tm1, c_tm1 = states[0], states[1]
         if self.truncated:  # Gers et al. 2000: only the state carries error
             h_tm1 = ops.stop_gradient(h_tm1)

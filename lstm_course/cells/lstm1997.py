@@ -196,7 +196,7 @@ class LSTM1997Cell(keras.layers.Layer):
             return gate
         return ops.repeat(gate, self.cells_per_block, axis=-1)
 
-    def call(self, inputs, states, training=False):
+    def call(self, inputs, states):
         h_tm1, s_tm1 = states
         if self.truncated:
             h_tm1 = ops.stop_gradient(h_tm1)  # the paper's truncation

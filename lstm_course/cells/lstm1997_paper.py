@@ -154,7 +154,7 @@ class LSTM1997PaperCell(keras.layers.Layer):
         return ops.concatenate([self.gate_bias[:b], cells,
                                 self.gate_bias[b:]], axis=0)
 
-    def call(self, inputs, states, training=False):
+    def call(self, inputs, states):
         y_tm1, gates_tm1, s_tm1 = states
         net = ops.matmul(inputs, self.kernel)
         if self.recurrent:

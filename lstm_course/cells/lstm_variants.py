@@ -84,7 +84,7 @@ class LSTMVariantCell(LSTMCell):
                 shape=(3 * self.units, 3 * self.units),
                 name="gate_recurrent_kernel", initializer="zeros")
 
-    def call(self, inputs, states, training=False):
+    def call(self, inputs, states):
         h_tm1, c_tm1 = states[0], states[1]
         if self.truncated:
             h_tm1 = ops.stop_gradient(h_tm1)

@@ -32,18 +32,24 @@ SEASONAL_NAIVE = Exercise(
     kind="function",
     signature="seasonal_naive(inputs, horizon, season)",
     parameters=("inputs", "horizon", "season"),
-    cases=(Case("horizon within a season", _seasonal_case(24, 6, 12)),
-           Case("horizon beyond a season", _seasonal_case(15, 10, 4))),
-    subchecks=(
-        SubCheck("horizon within a season", "horizon within a season",
-                 ("forecasts",), 0.5,
-                 "Step h of the forecast (h = 0, 1, ...) repeats the value "
-                 "one season before it: inputs[:, L - season + h].",
-                 0.0, 0.0),
-        SubCheck("horizon beyond a season", "horizon beyond a season",
-                 ("forecasts",), 0.5,
-                 "Past one season, start the last season over: step h uses "
-                 "inputs[:, L - season + (h % season)].", 0.0, 0.0),
+    cases=(
+        Case(name="horizon within a season",
+             make_inputs=_seasonal_case(24, 6, 12),
+             checks=(
+            SubCheck(name="horizon within a season", outputs=("forecasts",),
+                     share=0.5,
+                     hint="Step h of the forecast (h = 0, 1, ...) repeats "
+                          "the value one season before it: inputs[:, L - "
+                          "season + h]."),
+        )),
+        Case(name="horizon beyond a season",
+             make_inputs=_seasonal_case(15, 10, 4),
+             checks=(
+            SubCheck(name="horizon beyond a season", outputs=("forecasts",),
+                     share=0.5,
+                     hint="Past one season, start the last season over: step "
+                          "h uses inputs[:, L - season + (h % season)]."),
+        )),
     ),
     reference=_ref_seasonal,
     references=REFERENCE,
@@ -76,15 +82,19 @@ MASE = Exercise(
     kind="function",
     signature="mase(targets, forecasts, train, season)",
     parameters=("targets", "forecasts", "train", "season"),
-    cases=(Case("season 1", _mase_case(1)), Case("season 12", _mase_case(12))),
-    subchecks=(
-        SubCheck("season 1", "season 1", ("mase",), 0.5,
-                 "MASE = mean |targets - forecasts| divided by the mean "
-                 "|train[t] - train[t - 1]| over the training series."),
-        SubCheck("season 12", "season 12", ("mase",), 0.5,
-                 "With a season m, the scale is the seasonal naive "
-                 "forecast's in-sample error: mean |train[t] - train[t - m]| "
-                 "for t = m, ..., len(train) - 1."),
+    cases=(
+        Case(name="season 1", make_inputs=_mase_case(1), checks=(
+            SubCheck(name="season 1", outputs=("mase",), share=0.5,
+                     hint="MASE = mean |targets - forecasts| divided by the "
+                          "mean |train[t] - train[t - 1]| over the training "
+                          "series."),
+        )),
+        Case(name="season 12", make_inputs=_mase_case(12), checks=(
+            SubCheck(name="season 12", outputs=("mase",), share=0.5,
+                     hint="With a season m, the scale is the seasonal naive "
+                          "forecast's in-sample error: mean |train[t] - "
+                          "train[t - m]| for t = m, ..., len(train) - 1."),
+        )),
     ),
     reference=_ref_mase,
     references=REFERENCE,

@@ -48,17 +48,22 @@ RNN_STEP_FORWARD = Exercise(
     kind="function",
     signature="rnn_step_forward(x_t, h_prev, params)",
     parameters=("x_t", "h_prev", "params"),
-    cases=(Case("one example", _step_case(1, 1.0)),
-           Case("a batch of 6", _step_case(6, 1.0)),
-           Case("large inputs", _step_case(6, 10.0))),
-    subchecks=(
-        SubCheck("one example", "one example", ("h_t",), 1 / 3, STEP_HINT),
-        SubCheck("a batch of 6", "a batch of 6", ("h_t",), 1 / 3,
-                 "Each row of x_t and h_prev is one sequence of the batch; "
-                 "use matrix products, not element-wise ones."),
-        SubCheck("large inputs saturate", "large inputs", ("h_t",), 1 / 3,
-                 "For large inputs tanh saturates at +-1; did you use "
-                 "np.tanh (not a sigmoid, not a clipped line)?"),
+    cases=(
+        Case(name="one example", make_inputs=_step_case(1, 1.0), checks=(
+            SubCheck(name="one example", outputs=("h_t",), share=1 / 3,
+                     hint=STEP_HINT),
+        )),
+        Case(name="a batch of 6", make_inputs=_step_case(6, 1.0), checks=(
+            SubCheck(name="a batch of 6", outputs=("h_t",), share=1 / 3,
+                     hint="Each row of x_t and h_prev is one sequence of the "
+                          "batch; use matrix products, not element-wise ones."),
+        )),
+        Case(name="large inputs", make_inputs=_step_case(6, 10.0), checks=(
+            SubCheck(name="large inputs saturate", outputs=("h_t",),
+                     share=1 / 3,
+                     hint="For large inputs tanh saturates at +-1; did you "
+                          "use np.tanh (not a sigmoid, not a clipped line)?"),
+        )),
     ),
     reference=_ref_step_forward,
     references=("lstm_course.reference.rnn_np",),
@@ -83,15 +88,18 @@ RNN_FORWARD = Exercise(
     kind="function",
     signature="rnn_forward(x, h0, params)",
     parameters=("x", "h0", "params"),
-    cases=(Case("one step", _sequence_case(2, 1)),
-           Case("8 steps", _sequence_case(5, 8))),
-    subchecks=(
-        SubCheck("a sequence of one step", "one step", ("h",), 0.5,
-                 "With T = 1 the result is one step from h0, with shape "
-                 "(B, 1, H): keep the time axis."),
-        SubCheck("a sequence of 8 steps", "8 steps", ("h",), 0.5,
-                 "Loop t = 0..T-1, feed x[:, t] and the previous state, and "
-                 "stack the states on axis 1 (batch-major, like Keras)."),
+    cases=(
+        Case(name="one step", make_inputs=_sequence_case(2, 1), checks=(
+            SubCheck(name="a sequence of one step", outputs=("h",), share=0.5,
+                     hint="With T = 1 the result is one step from h0, with "
+                          "shape (B, 1, H): keep the time axis."),
+        )),
+        Case(name="8 steps", make_inputs=_sequence_case(5, 8), checks=(
+            SubCheck(name="a sequence of 8 steps", outputs=("h",), share=0.5,
+                     hint="Loop t = 0..T-1, feed x[:, t] and the previous "
+                          "state, and stack the states on axis 1 "
+                          "(batch-major, like Keras)."),
+        )),
     ),
     reference=_ref_forward,
     references=("lstm_course.reference.rnn_np",),
@@ -126,18 +134,21 @@ RNN_STEP_BACKWARD = Exercise(
     kind="function",
     signature="rnn_step_backward(dh_t, cache, params)",
     parameters=("dh_t", "cache", "params"),
-    cases=(Case("a batch of 5", _backward_step_inputs),),
-    subchecks=(
-        SubCheck("dx_t", "a batch of 5", ("dx_t",), 0.2,
-                 TANH_HINT + " Then dx_t = da_t @ W_xh.T."),
-        SubCheck("dh_prev", "a batch of 5", ("dh_prev",), 0.2,
-                 TANH_HINT + " Then dh_prev = da_t @ W_hh.T."),
-        SubCheck("grads['W_xh']", "a batch of 5", ("dW_xh",), 0.2,
-                 "dW_xh = x_t.T @ da_t: shape (D, H), summed over the batch."),
-        SubCheck("grads['W_hh']", "a batch of 5", ("dW_hh",), 0.2,
-                 "dW_hh = h_prev.T @ da_t: the state that entered the step."),
-        SubCheck("grads['b_h']", "a batch of 5", ("db_h",), 0.2,
-                 "db_h = da_t summed over the batch axis (axis 0)."),
+    cases=(
+        Case(name="a batch of 5", make_inputs=_backward_step_inputs, checks=(
+            SubCheck(name="dx_t", outputs=("dx_t",), share=0.2,
+                     hint=TANH_HINT + " Then dx_t = da_t @ W_xh.T."),
+            SubCheck(name="dh_prev", outputs=("dh_prev",), share=0.2,
+                     hint=TANH_HINT + " Then dh_prev = da_t @ W_hh.T."),
+            SubCheck(name="grads['W_xh']", outputs=("dW_xh",), share=0.2,
+                     hint="dW_xh = x_t.T @ da_t: shape (D, H), summed over "
+                          "the batch."),
+            SubCheck(name="grads['W_hh']", outputs=("dW_hh",), share=0.2,
+                     hint="dW_hh = h_prev.T @ da_t: the state that entered "
+                          "the step."),
+            SubCheck(name="grads['b_h']", outputs=("db_h",), share=0.2,
+                     hint="db_h = da_t summed over the batch axis (axis 0)."),
+        )),
     ),
     reference=_ref_step_backward,
     references=("lstm_course.reference.rnn_np",),
@@ -169,21 +180,27 @@ RNN_BPTT = Exercise(
     kind="function",
     signature="rnn_bptt(dh, x, h0, params)",
     parameters=("dh", "x", "h0", "params"),
-    cases=(Case("2 steps", _bptt_case(2)), Case("10 steps", _bptt_case(10))),
-    subchecks=(
-        SubCheck("2 steps: dx and dh0", "2 steps", ("dx", "dh0"), 0.2,
-                 "Walk t from T-1 down to 0; the gradient at h_t is dh[:, t] "
-                 "plus what came back from step t+1; dh0 is what is left."),
-        SubCheck("2 steps: parameter gradients", "2 steps",
-                 ("dW_xh", "dW_hh", "db_h"), 0.2,
-                 "The weights are shared by all steps: add up every step's "
-                 "gradients."),
-        SubCheck("10 steps: dx and dh0", "10 steps", ("dx", "dh0"), 0.3,
-                 "Keep the carried gradient from step to step; start it at "
-                 "zero after the last step."),
-        SubCheck("10 steps: parameter gradients", "10 steps",
-                 ("dW_xh", "dW_hh", "db_h"), 0.3,
-                 "Sum the per-step gradients over all T steps."),
+    cases=(
+        Case(name="2 steps", make_inputs=_bptt_case(2), checks=(
+            SubCheck(name="2 steps: dx and dh0", outputs=("dx", "dh0"),
+                     share=0.2,
+                     hint="Walk t from T-1 down to 0; the gradient at h_t is "
+                          "dh[:, t] plus what came back from step t+1; dh0 "
+                          "is what is left."),
+            SubCheck(name="2 steps: parameter gradients",
+                     outputs=("dW_xh", "dW_hh", "db_h"), share=0.2,
+                     hint="The weights are shared by all steps: add up every "
+                          "step's gradients."),
+        )),
+        Case(name="10 steps", make_inputs=_bptt_case(10), checks=(
+            SubCheck(name="10 steps: dx and dh0", outputs=("dx", "dh0"),
+                     share=0.3,
+                     hint="Keep the carried gradient from step to step; "
+                          "start it at zero after the last step."),
+            SubCheck(name="10 steps: parameter gradients",
+                     outputs=("dW_xh", "dW_hh", "db_h"), share=0.3,
+                     hint="Sum the per-step gradients over all T steps."),
+        )),
     ),
     reference=_ref_bptt,
     references=("lstm_course.reference.rnn_np",),
@@ -217,23 +234,27 @@ NUMERICAL_GRADIENT = Exercise(
     kind="function",
     signature="numerical_gradient(f, x, eps=1e-6)",
     parameters=("f", "x"),
-    cases=(Case("a quadratic of a vector", _quadratic_inputs),
-           Case("a cubic of a matrix", _cubic_inputs)),
-    subchecks=(
-        SubCheck("gradient of a quadratic", "a quadratic of a vector",
-                 ("grad",), 0.3,
-                 "Nudge one entry x[i] by +eps and -eps, call f() each time, "
-                 "and divide the difference by 2 * eps.", 1e-6, 1e-7),
-        SubCheck("gradient of a cubic (needs central differences)",
-                 "a cubic of a matrix", ("grad",), 0.4,
-                 "A forward difference (f(x + eps) - f(x)) / eps is off by "
-                 "O(eps); the central one is off by O(eps**2). Use "
-                 "np.ndindex(x.shape) to visit every entry of a matrix.",
-                 1e-6, 1e-7),
-        SubCheck("x is restored afterwards", "a cubic of a matrix",
-                 ("x_after",), 0.3,
-                 "Put each entry back to its saved value after nudging it.",
-                 0.0, 0.0),
+    cases=(
+        Case(name="a quadratic of a vector",
+             make_inputs=_quadratic_inputs,
+             checks=(
+            SubCheck(name="gradient of a quadratic", outputs=("grad",),
+                     share=0.3,
+                     hint="Nudge one entry x[i] by +eps and -eps, call f() "
+                          "each time, and divide the difference by 2 * eps."),
+        )),
+        Case(name="a cubic of a matrix", make_inputs=_cubic_inputs, checks=(
+            SubCheck(name="gradient of a cubic (needs central differences)",
+                     outputs=("grad",), share=0.4,
+                     hint="A forward difference (f(x + eps) - f(x)) / eps is "
+                          "off by O(eps); the central one is off by "
+                          "O(eps**2). Use np.ndindex(x.shape) to visit every "
+                          "entry of a matrix."),
+            SubCheck(name="x is restored afterwards", outputs=("x_after",),
+                     share=0.3,
+                     hint="Put each entry back to its saved value after "
+                          "nudging it."),
+        )),
     ),
     reference=_ref_numerical_gradient,
     references=("lstm_course.gradcheck",),

@@ -44,18 +44,25 @@ STEP_JACOBIAN = Exercise(
     kind="function",
     signature="step_jacobian(h_t, W_hh)",
     parameters=("h_t", "W_hh"),
-    cases=(Case("one example", _jacobian_case(1)),
-           Case("a batch of 5", _jacobian_case(5)),
-           Case("saturated units", _jacobian_case(3, saturated=True))),
-    subchecks=(
-        SubCheck("one example", "one example", ("J",), 0.4, JACOBIAN_HINT),
-        SubCheck("a batch of 5", "a batch of 5", ("J",), 0.3,
-                 "Return shape (B, H, H): J[b] belongs to row b of h_t; "
-                 "broadcast (1 - h_t**2)[:, :, None] against W_hh.T."),
-        SubCheck("saturated units pass almost nothing back",
-                 "saturated units", ("J",), 0.3,
-                 "Where |h_t| is close to 1, tanh' = 1 - h_t**2 is close to "
-                 "0: that row of J must be close to 0 too."),
+    cases=(
+        Case(name="one example", make_inputs=_jacobian_case(1), checks=(
+            SubCheck(name="one example", outputs=("J",), share=0.4,
+                     hint=JACOBIAN_HINT),
+        )),
+        Case(name="a batch of 5", make_inputs=_jacobian_case(5), checks=(
+            SubCheck(name="a batch of 5", outputs=("J",), share=0.3,
+                     hint="Return shape (B, H, H): J[b] belongs to row b of "
+                          "h_t; broadcast (1 - h_t**2)[:, :, None] against "
+                          "W_hh.T."),
+        )),
+        Case(name="saturated units",
+             make_inputs=_jacobian_case(3, saturated=True),
+             checks=(
+            SubCheck(name="saturated units pass almost nothing back",
+                     outputs=("J",), share=0.3,
+                     hint="Where |h_t| is close to 1, tanh' = 1 - h_t**2 is "
+                          "close to 0: that row of J must be close to 0 too."),
+        )),
     ),
     reference=_ref_step_jacobian,
     references=("lstm_course.diagnostics",),
@@ -81,20 +88,26 @@ JACOBIAN_PRODUCT = Exercise(
     kind="function",
     signature="jacobian_product(jacobians)",
     parameters=("jacobians",),
-    cases=(Case("one step", _product_case(1)),
-           Case("four steps", _product_case(4)),
-           Case("no steps", _product_case(0))),
-    subchecks=(
-        SubCheck("one step: the step's own Jacobian", "one step", ("P",),
-                 0.2, "With T = 1 the product is jacobians[:, 0]; keep the "
-                      "batch axis: the result is (B, S, S)."),
-        SubCheck("four steps, in the right order", "four steps", ("P",), 0.5,
-                 "dh_T/dh_0 = J_T @ ... @ J_2 @ J_1: a later step multiplies "
-                 "from the left (product = jacobians[:, t] @ product), and "
-                 "matrix products do not commute."),
-        SubCheck("no steps: the identity", "no steps", ("P",), 0.3,
-                 "dh_0/dh_0 is the identity: start the product from "
-                 "np.eye(S) for every row of the batch, not from J_1."),
+    cases=(
+        Case(name="one step", make_inputs=_product_case(1), checks=(
+            SubCheck(name="one step: the step's own Jacobian", outputs=("P",),
+                     share=0.2,
+                     hint="With T = 1 the product is jacobians[:, 0]; keep "
+                          "the batch axis: the result is (B, S, S)."),
+        )),
+        Case(name="four steps", make_inputs=_product_case(4), checks=(
+            SubCheck(name="four steps, in the right order", outputs=("P",),
+                     share=0.5,
+                     hint="dh_T/dh_0 = J_T @ ... @ J_2 @ J_1: a later step "
+                          "multiplies from the left (product = jacobians[:, "
+                          "t] @ product), and matrix products do not commute."),
+        )),
+        Case(name="no steps", make_inputs=_product_case(0), checks=(
+            SubCheck(name="no steps: the identity", outputs=("P",), share=0.3,
+                     hint="dh_0/dh_0 is the identity: start the product from "
+                          "np.eye(S) for every row of the batch, not from "
+                          "J_1."),
+        )),
     ),
     reference=_ref_jacobian_product,
     references=("lstm_course.diagnostics",),
@@ -134,23 +147,31 @@ ERROR_FLOW_BOUND = Exercise(
     kind="function",
     signature="error_flow_bound(W_hh, gamma, lags)",
     parameters=("W_hh", "gamma", "lags"),
-    cases=(Case("a scaled orthogonal W_hh", _bound_case("orthogonal")),
-           Case("a non-normal W_hh", _bound_case("random")),
-           Case("sigmoid units", _bound_case("sigmoid"))),
-    subchecks=(
-        SubCheck("a scaled orthogonal W_hh", "a scaled orthogonal W_hh",
-                 ("bound",), 0.3,
-                 "Return one bound per lag: (sigma_max * gamma) ** lags, an "
-                 "array shaped like lags, with 1 at lag 0.", 1e-9, 1e-12),
-        SubCheck("the largest singular value, not an eigenvalue",
-                 "a non-normal W_hh", ("bound",), 0.4,
-                 "sigma_max(W) = np.linalg.norm(W, 2) (or the first value "
-                 "of np.linalg.svd): the spectral radius and the largest "
-                 "entry are smaller, and do not bound every step.",
-                 1e-9, 1e-12),
-        SubCheck("sigmoid units: gamma = 1/4", "sigmoid units", ("bound",),
-                 0.3, "Multiply sigma_max by gamma before raising to the "
-                      "power of the lag.", 1e-9, 1e-12),
+    cases=(
+        Case(name="a scaled orthogonal W_hh",
+             make_inputs=_bound_case("orthogonal"),
+             checks=(
+            SubCheck(name="a scaled orthogonal W_hh", outputs=("bound",),
+                     share=0.3,
+                     hint="Return one bound per lag: (sigma_max * gamma) ** "
+                          "lags, an array shaped like lags, with 1 at lag 0."),
+        )),
+        Case(name="a non-normal W_hh",
+             make_inputs=_bound_case("random"),
+             checks=(
+            SubCheck(name="the largest singular value, not an eigenvalue",
+                     outputs=("bound",), share=0.4,
+                     hint="sigma_max(W) = np.linalg.norm(W, 2) (or the first "
+                          "value of np.linalg.svd): the spectral radius and "
+                          "the largest entry are smaller, and do not bound "
+                          "every step."),
+        )),
+        Case(name="sigmoid units", make_inputs=_bound_case("sigmoid"), checks=(
+            SubCheck(name="sigmoid units: gamma = 1/4", outputs=("bound",),
+                     share=0.3,
+                     hint="Multiply sigma_max by gamma before raising to the "
+                          "power of the lag."),
+        )),
     ),
     reference=_ref_bound,
     references=("lstm_course.diagnostics",),
@@ -183,25 +204,30 @@ CLIP_GRADIENT_NORM = Exercise(
     kind="function",
     signature="clip_gradient_norm(grads, threshold)",
     parameters=("grads", "threshold"),
-    cases=(Case("a small gradient", _clip_case(0.05)),
-           Case("a large gradient", _clip_case(10.0)),
-           Case("a zero gradient", _clip_case(0.0))),
-    subchecks=(
-        SubCheck("a small gradient is left alone", "a small gradient",
-                 GRAD_NAMES, 0.25,
-                 "Below the threshold, return the gradients unchanged."),
-        SubCheck("a large gradient: global norm capped, direction kept",
-                 "a large gradient", GRAD_NAMES, 0.35,
-                 "Take one norm over all arrays together, "
-                 "sqrt(sum of every squared entry); if it is >= threshold, "
-                 "scale every array by threshold / norm."),
-        SubCheck("a zero gradient stays zero (no NaN)", "a zero gradient",
-                 GRAD_NAMES, 0.2,
-                 "A zero gradient has norm 0: do not divide by it."),
-        SubCheck("the gradients passed in are not changed",
-                 "a large gradient", tuple(n + "_after" for n in GRAD_NAMES),
-                 0.2, "Return new arrays (g * factor), do not scale the "
-                      "caller's arrays in place (g *= factor).", 0.0, 0.0),
+    cases=(
+        Case(name="a small gradient", make_inputs=_clip_case(0.05), checks=(
+            SubCheck(name="a small gradient is left alone", outputs=GRAD_NAMES,
+                     share=0.25,
+                     hint="Below the threshold, return the gradients "
+                          "unchanged."),
+        )),
+        Case(name="a large gradient", make_inputs=_clip_case(10.0), checks=(
+            SubCheck(name="a large gradient: global norm capped, "
+                          "direction kept",
+                     outputs=GRAD_NAMES, share=0.35,
+                     hint="Take one norm over all arrays together, sqrt(sum "
+                          "of every squared entry); if it is >= threshold, "
+                          "scale every array by threshold / norm."),
+            SubCheck(name="the gradients passed in are not changed",
+                     outputs=tuple(n + "_after" for n in GRAD_NAMES), share=0.2,
+                     hint="Return new arrays (g * factor), do not scale the "
+                          "caller's arrays in place (g *= factor)."),
+        )),
+        Case(name="a zero gradient", make_inputs=_clip_case(0.0), checks=(
+            SubCheck(name="a zero gradient stays zero (no NaN)",
+                     outputs=GRAD_NAMES, share=0.2,
+                     hint="A zero gradient has norm 0: do not divide by it."),
+        )),
     ),
     reference=_ref_clip,
     references=("lstm_course.reference.clipping_np",),

@@ -39,20 +39,23 @@ SQUASHING_FUNCTIONS = Exercise(
     kind="function",
     signature="squashing_functions(x)",
     parameters=("x",),
-    cases=(Case("moderate inputs", _squash_case(2.0)),
-           Case("very large inputs", _squash_case(500.0))),
-    subchecks=(
-        SubCheck("g(x) = 4 f(x) - 2", "moderate inputs", ("g",), 0.35,
-                 "g squashes the cell input into [-2, 2]: 4 / (1 + exp(-x)) "
-                 "- 2, with f the logistic sigmoid."),
-        SubCheck("h(x) = 2 f(x) - 1", "moderate inputs", ("h",), 0.35,
-                 "h squashes the state into [-1, 1]: 2 / (1 + exp(-x)) - 1 "
-                 "(this is tanh(x / 2), not tanh(x))."),
-        SubCheck("very large inputs give the limits, not NaN",
-                 "very large inputs", ("g", "h"), 0.3,
-                 "For |x| in the hundreds g must be -2 or 2 and h -1 or 1; "
-                 "1 / (1 + np.exp(-x)) gives that (with an overflow "
-                 "warning); np.exp(x) / (1 + np.exp(x)) gives inf/inf = NaN."),
+    cases=(
+        Case(name="moderate inputs", make_inputs=_squash_case(2.0), checks=(
+            SubCheck(name="g(x) = 4 f(x) - 2", outputs=("g",), share=0.35,
+                     hint="g squashes the cell input into [-2, 2]: 4 / (1 + "
+                          "exp(-x)) - 2, with f the logistic sigmoid."),
+            SubCheck(name="h(x) = 2 f(x) - 1", outputs=("h",), share=0.35,
+                     hint="h squashes the state into [-1, 1]: 2 / (1 + "
+                          "exp(-x)) - 1 (this is tanh(x / 2), not tanh(x))."),
+        )),
+        Case(name="very large inputs", make_inputs=_squash_case(500.0), checks=(
+            SubCheck(name="very large inputs give the limits, not NaN",
+                     outputs=("g", "h"), share=0.3,
+                     hint="For |x| in the hundreds g must be -2 or 2 and h "
+                          "-1 or 1; 1 / (1 + np.exp(-x)) gives that (with an "
+                          "overflow warning); np.exp(x) / (1 + np.exp(x)) "
+                          "gives inf/inf = NaN."),
+        )),
     ),
     reference=_ref_squash,
     references=REFERENCE,
@@ -84,22 +87,29 @@ CEC_UPDATE = Exercise(
     kind="function",
     signature="cec_update(s_prev, y_in, g_c)",
     parameters=("s_prev", "y_in", "g_c"),
-    cases=(Case("one cell per block", _cec_case(4, 1)),
-           Case("three cells per block", _cec_case(2, 3)),
-           Case("closed input gates", _cec_case(2, 3, closed=True))),
-    subchecks=(
-        SubCheck("one cell per block", "one cell per block", ("s",), 0.3,
-                 "s_t = s_prev + y_in * g_c: the old state, with weight "
-                 "exactly 1, plus the gated cell input."),
-        SubCheck("three cells per block share their block's gate",
-                 "three cells per block", ("s",), 0.4,
-                 "y_in has one column per block, g_c one per cell; cells "
-                 "j*k .. j*k+k-1 belong to block j: np.repeat(y_in, k, "
-                 "axis=1) (not np.tile) gives each cell its block's gate."),
-        SubCheck("a closed input gate keeps the state exactly",
-                 "closed input gates", ("s",), 0.3,
-                 "With y_in = 0 nothing enters and s_t must equal s_prev: "
-                 "the CEC neither decays nor grows on its own.", 0.0, 0.0),
+    cases=(
+        Case(name="one cell per block", make_inputs=_cec_case(4, 1), checks=(
+            SubCheck(name="one cell per block", outputs=("s",), share=0.3,
+                     hint="s_t = s_prev + y_in * g_c: the old state, with "
+                          "weight exactly 1, plus the gated cell input."),
+        )),
+        Case(name="three cells per block", make_inputs=_cec_case(2, 3), checks=(
+            SubCheck(name="three cells per block share their block's gate",
+                     outputs=("s",), share=0.4,
+                     hint="y_in has one column per block, g_c one per cell; "
+                          "cells j*k .. j*k+k-1 belong to block j: "
+                          "np.repeat(y_in, k, axis=1) (not np.tile) gives "
+                          "each cell its block's gate."),
+        )),
+        Case(name="closed input gates",
+             make_inputs=_cec_case(2, 3, closed=True),
+             checks=(
+            SubCheck(name="a closed input gate keeps the state exactly",
+                     outputs=("s",), share=0.3,
+                     hint="With y_in = 0 nothing enters and s_t must equal "
+                          "s_prev: the CEC neither decays nor grows on its "
+                          "own."),
+        )),
     ),
     reference=_ref_cec,
     references=REFERENCE,
@@ -129,21 +139,29 @@ LSTM1997_STEP_FORWARD = Exercise(
     kind="function",
     signature="lstm1997_step_forward(x_t, h_prev, s_prev, params)",
     parameters=("x_t", "h_prev", "s_prev", "params"),
-    cases=(Case("one cell per block", _step_case(3, 1)),
-           Case("blocks of three cells", _step_case(2, 3)),
-           Case("a drifted state", _step_case(2, 2, state_scale=8.0))),
-    subchecks=(
-        SubCheck("one cell per block", "one cell per block",
-                 ("h_t", "s_t"), 0.3, STEP_HINT),
-        SubCheck("blocks of three cells", "blocks of three cells",
-                 ("h_t", "s_t"), 0.4,
-                 "Gates have one column per block: repeat each block's "
-                 "y_in and y_out for its cells (np.repeat, axis=1) before "
-                 "multiplying."),
-        SubCheck("a drifted state saturates h", "a drifted state",
-                 ("h_t", "s_t"), 0.3,
-                 "h(s) = 2 f(s) - 1 stays in [-1, 1] however large s gets; "
-                 "s itself is not squashed before it is stored."),
+    cases=(
+        Case(name="one cell per block", make_inputs=_step_case(3, 1), checks=(
+            SubCheck(name="one cell per block", outputs=("h_t", "s_t"),
+                     share=0.3, hint=STEP_HINT),
+        )),
+        Case(name="blocks of three cells",
+             make_inputs=_step_case(2, 3),
+             checks=(
+            SubCheck(name="blocks of three cells", outputs=("h_t", "s_t"),
+                     share=0.4,
+                     hint="Gates have one column per block: repeat each "
+                          "block's y_in and y_out for its cells (np.repeat, "
+                          "axis=1) before multiplying."),
+        )),
+        Case(name="a drifted state",
+             make_inputs=_step_case(2, 2, state_scale=8.0),
+             checks=(
+            SubCheck(name="a drifted state saturates h", outputs=("h_t", "s_t"),
+                     share=0.3,
+                     hint="h(s) = 2 f(s) - 1 stays in [-1, 1] however large "
+                          "s gets; s itself is not squashed before it is "
+                          "stored."),
+        )),
     ),
     reference=_ref_step,
     references=REFERENCE,
@@ -185,27 +203,31 @@ TRUNCATED_STEP_BACKWARD = Exercise(
     kind="function",
     signature="truncated_step_backward(dh_t, ds_t, cache, params)",
     parameters=("dh_t", "ds_t", "cache", "params"),
-    cases=(Case("blocks of two cells", _backward_case(2, 2)),),
-    subchecks=(
-        SubCheck("ds_prev: the carousel carries the error unchanged",
-                 "blocks of two cells", ("ds_prev",), 0.25,
-                 "ds = ds_t + dh_t * y_out * h'(s_t), with h'(s) = (1 + "
-                 "h(s)) (1 - h(s)) / 2; the CEC passes ds back with "
-                 "factor 1: ds_prev = ds."),
-        SubCheck("output-gate gradients", "blocks of two cells",
-                 _grad_names("o"), 0.25,
-                 "d net_o = (sum over the block's cells of dh_t * h(s_t)) "
-                 "* y_out (1 - y_out); then x_t.T @ d net_o, h_prev.T @ "
-                 "d net_o and its sum over the batch."),
-        SubCheck("input-gate gradients", "blocks of two cells",
-                 _grad_names("i"), 0.25,
-                 "d net_i = (sum over the block's cells of ds * g) * y_in "
-                 "(1 - y_in): a gate shared by k cells collects the error "
-                 "of all k."),
-        SubCheck("cell-input gradients", "blocks of two cells",
-                 _grad_names("c"), 0.25,
-                 "d net_c = ds * y_in (repeated per cell) * g'(net_c), with "
-                 "g' = (2 + g)(2 - g) / 4."),
+    cases=(
+        Case(name="blocks of two cells",
+             make_inputs=_backward_case(2, 2),
+             checks=(
+            SubCheck(name="ds_prev: the carousel carries the error unchanged",
+                     outputs=("ds_prev",), share=0.25,
+                     hint="ds = ds_t + dh_t * y_out * h'(s_t), with h'(s) = "
+                          "(1 + h(s)) (1 - h(s)) / 2; the CEC passes ds back "
+                          "with factor 1: ds_prev = ds."),
+            SubCheck(name="output-gate gradients", outputs=_grad_names("o"),
+                     share=0.25,
+                     hint="d net_o = (sum over the block's cells of dh_t * "
+                          "h(s_t)) * y_out (1 - y_out); then x_t.T @ d "
+                          "net_o, h_prev.T @ d net_o and its sum over the "
+                          "batch."),
+            SubCheck(name="input-gate gradients", outputs=_grad_names("i"),
+                     share=0.25,
+                     hint="d net_i = (sum over the block's cells of ds * g) "
+                          "* y_in (1 - y_in): a gate shared by k cells "
+                          "collects the error of all k."),
+            SubCheck(name="cell-input gradients", outputs=_grad_names("c"),
+                     share=0.25,
+                     hint="d net_c = ds * y_in (repeated per cell) * "
+                          "g'(net_c), with g' = (2 + g)(2 - g) / 4."),
+        )),
     ),
     reference=_ref_backward,
     references=REFERENCE,
@@ -238,18 +260,20 @@ RTRL_STEP = Exercise(
     kind="function",
     signature="rtrl_step(sens, cache, params)",
     parameters=("sens", "cache", "params"),
-    cases=(Case("blocks of two cells", _rtrl_case),),
-    subchecks=(
-        SubCheck("cell-input sensitivities", "blocks of two cells",
-                 ("W_xc", "W_hc", "b_c"), 0.5,
-                 "ds_c/dw_cu grows by y_in * g'(net_c) * u, u being x_t[d] "
-                 "for W_xc, h_prev[u] for W_hc and 1 for b_c: "
-                 "sens + u[:, :, None] * local[:, None, :]."),
-        SubCheck("input-gate sensitivities", "blocks of two cells",
-                 ("W_xi", "W_hi", "b_i"), 0.5,
-                 "ds_c/dw_iu grows by g(net_c) * f'(net_in) * u, with the "
-                 "block's gate value repeated for each of its cells; the "
-                 "old sensitivity is kept (the CEC's factor 1)."),
+    cases=(
+        Case(name="blocks of two cells", make_inputs=_rtrl_case, checks=(
+            SubCheck(name="cell-input sensitivities",
+                     outputs=("W_xc", "W_hc", "b_c"), share=0.5,
+                     hint="ds_c/dw_cu grows by y_in * g'(net_c) * u, u being "
+                          "x_t[d] for W_xc, h_prev[u] for W_hc and 1 for "
+                          "b_c: sens + u[:, :, None] * local[:, None, :]."),
+            SubCheck(name="input-gate sensitivities",
+                     outputs=("W_xi", "W_hi", "b_i"), share=0.5,
+                     hint="ds_c/dw_iu grows by g(net_c) * f'(net_in) * u, "
+                          "with the block's gate value repeated for each of "
+                          "its cells; the old sensitivity is kept (the CEC's "
+                          "factor 1)."),
+        )),
     ),
     reference=_ref_rtrl,
     references=REFERENCE,

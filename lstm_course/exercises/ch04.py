@@ -39,18 +39,25 @@ DISTRACTOR_SEQUENCE = Exercise(
     kind="function",
     signature="distractor_sequence(second, distractors, p)",
     parameters=("second", "distractors", "p"),
-    cases=(Case("x, 10 distractors, p = 10", _distractor_case(0, 10, 10)),
-           Case("y, 8 distractors, p = 20", _distractor_case(1, 8, 20))),
-    subchecks=(
-        SubCheck("x", "x, 10 distractors, p = 10", ("symbols", "target"), 0.5,
-                 "Symbols: a_1..a_p are 0..p-1, then e = p, b = p + 1, "
-                 "x = p + 2, y = p + 3. The input is b, x|y, the "
-                 "distractors, e; the target is (1, 0) for x, (0, 1) for y.",
-                 0.0, 0.0),
-        SubCheck("y, fewer distractors than symbols",
-                 "y, 8 distractors, p = 20", ("symbols", "target"), 0.5,
-                 "The codes of e, b, x, y follow all p distractor symbols, "
-                 "however many distractors a sequence holds.", 0.0, 0.0),
+    cases=(
+        Case(name="x, 10 distractors, p = 10",
+             make_inputs=_distractor_case(0, 10, 10),
+             checks=(
+            SubCheck(name="x", outputs=("symbols", "target"), share=0.5,
+                     hint="Symbols: a_1..a_p are 0..p-1, then e = p, b = p + "
+                          "1, x = p + 2, y = p + 3. The input is b, x|y, the "
+                          "distractors, e; the target is (1, 0) for x, (0, "
+                          "1) for y."),
+        )),
+        Case(name="y, 8 distractors, p = 20",
+             make_inputs=_distractor_case(1, 8, 20),
+             checks=(
+            SubCheck(name="y, fewer distractors than symbols",
+                     outputs=("symbols", "target"), share=0.5,
+                     hint="The codes of e, b, x, y follow all p distractor "
+                          "symbols, however many distractors a sequence "
+                          "holds."),
+        )),
     ),
     reference=_ref_distractor,
     references=REFERENCE,
@@ -78,16 +85,19 @@ ADDING_TARGETS = Exercise(
     kind="function",
     signature="adding_targets(pairs)",
     parameters=("pairs",),
-    cases=(Case("T = 20", _adding_case(20)),
-           Case("T = 100", _adding_case(100))),
-    subchecks=(
-        SubCheck("T = 20", "T = 20", ("targets",), 0.5,
-                 "target = 0.5 + (X1 + X2) / 4, where X1 and X2 are the "
-                 "values of the two pairs whose marker is 1.0."),
-        SubCheck("only markers of 1.0 mark", "T = 100", ("targets",), 0.5,
-                 "The first and last pairs carry the marker -1.0: they are "
-                 "not marked values. Select with marker == 1, not marker != "
-                 "0."),
+    cases=(
+        Case(name="T = 20", make_inputs=_adding_case(20), checks=(
+            SubCheck(name="T = 20", outputs=("targets",), share=0.5,
+                     hint="target = 0.5 + (X1 + X2) / 4, where X1 and X2 are "
+                          "the values of the two pairs whose marker is 1.0."),
+        )),
+        Case(name="T = 100", make_inputs=_adding_case(100), checks=(
+            SubCheck(name="only markers of 1.0 mark", outputs=("targets",),
+                     share=0.5,
+                     hint="The first and last pairs carry the marker -1.0: "
+                          "they are not marked values. Select with marker == "
+                          "1, not marker != 0."),
+        )),
     ),
     reference=_ref_adding,
     references=REFERENCE,
@@ -129,16 +139,18 @@ END_ERROR_BELOW = Exercise(
     kind="function",
     signature="end_error_below(outputs, targets, lengths, tolerance)",
     parameters=("outputs", "targets", "lengths", "tolerance"),
-    cases=(Case("equal lengths", _end_case(True)),
-           Case("padded sequences", _end_case(False))),
-    subchecks=(
-        SubCheck("equal lengths", "equal lengths", ("right",), 0.4,
-                 "A sequence is right when |output - target| < tolerance for "
-                 "every output unit at its last step: one bool per "
-                 "sequence.", 0.0, 0.0),
-        SubCheck("padded sequences", "padded sequences", ("right",), 0.6,
-                 "Sequence n ends at step lengths[n] - 1, not at the last "
-                 "column of the padded batch.", 0.0, 0.0),
+    cases=(
+        Case(name="equal lengths", make_inputs=_end_case(True), checks=(
+            SubCheck(name="equal lengths", outputs=("right",), share=0.4,
+                     hint="A sequence is right when |output - target| < "
+                          "tolerance for every output unit at its last step: "
+                          "one bool per sequence."),
+        )),
+        Case(name="padded sequences", make_inputs=_end_case(False), checks=(
+            SubCheck(name="padded sequences", outputs=("right",), share=0.6,
+                     hint="Sequence n ends at step lengths[n] - 1, not at "
+                          "the last column of the padded batch."),
+        )),
     ),
     reference=_ref_end,
     references=REFERENCE,
@@ -173,16 +185,18 @@ SYMBOLS_RIGHT = Exercise(
     kind="function",
     signature="symbols_right(outputs, targets, mask)",
     parameters=("outputs", "targets", "mask"),
-    cases=(Case("8 strings", _symbols_case(8)),
-           Case("40 strings", _symbols_case(40))),
-    subchecks=(
-        SubCheck("8 strings", "8 strings", ("right",), 0.5,
-                 "At every step where mask is True, with k symbols allowed "
-                 "(targets == 1), the k largest outputs must be exactly "
-                 "those k. One bool per string.", 0.0, 0.0),
-        SubCheck("40 strings", "40 strings", ("right",), 0.5,
-                 "Steps where mask is False (padding, the final E) do not "
-                 "count.", 0.0, 0.0),
+    cases=(
+        Case(name="8 strings", make_inputs=_symbols_case(8), checks=(
+            SubCheck(name="8 strings", outputs=("right",), share=0.5,
+                     hint="At every step where mask is True, with k symbols "
+                          "allowed (targets == 1), the k largest outputs "
+                          "must be exactly those k. One bool per string."),
+        )),
+        Case(name="40 strings", make_inputs=_symbols_case(40), checks=(
+            SubCheck(name="40 strings", outputs=("right",), share=0.5,
+                     hint="Steps where mask is False (padding, the final E) "
+                          "do not count."),
+        )),
     ),
     reference=_ref_symbols,
     references=REFERENCE + ("lstm_course.tasks.reber",),
@@ -216,18 +230,21 @@ SEQUENCES_TO_SOLVE = Exercise(
     kind="function",
     signature="sequences_to_solve(seen, test_share, required)",
     parameters=("seen", "test_share", "required"),
-    cases=(Case("solved", _log_case(5)),
-           Case("solved at once", _log_case(0)),
-           Case("never solved", _log_case(None))),
-    subchecks=(
-        SubCheck("solved", "solved", ("sequences",), 0.4,
-                 "Return seen[k] for the first check k whose test_share >= "
-                 "required (the first time, even if it drops later).",
-                 0.0, 0.0),
-        SubCheck("solved at once", "solved at once", ("sequences",), 0.3,
-                 "The first check counts too.", 0.0, 0.0),
-        SubCheck("never solved", "never solved", ("sequences",), 0.3,
-                 "When no check reaches required, return -1.", 0.0, 0.0),
+    cases=(
+        Case(name="solved", make_inputs=_log_case(5), checks=(
+            SubCheck(name="solved", outputs=("sequences",), share=0.4,
+                     hint="Return seen[k] for the first check k whose "
+                          "test_share >= required (the first time, even if "
+                          "it drops later)."),
+        )),
+        Case(name="solved at once", make_inputs=_log_case(0), checks=(
+            SubCheck(name="solved at once", outputs=("sequences",), share=0.3,
+                     hint="The first check counts too."),
+        )),
+        Case(name="never solved", make_inputs=_log_case(None), checks=(
+            SubCheck(name="never solved", outputs=("sequences",), share=0.3,
+                     hint="When no check reaches required, return -1."),
+        )),
     ),
     reference=_ref_log,
     references=REFERENCE,

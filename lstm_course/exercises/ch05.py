@@ -39,18 +39,25 @@ LSTM_STEP_FORWARD = Exercise(
     kind="function",
     signature="lstm_step_forward(x_t, h_prev, c_prev, params)",
     parameters=("x_t", "h_prev", "c_prev", "params"),
-    cases=(Case("a batch of 3", lambda rng: _step_inputs(rng)),
-           Case("a large old state", lambda rng: _step_inputs(
-               rng, c_scale=5.0))),
-    subchecks=(
-        SubCheck("a batch of 3", "a batch of 3", ("h_t", "c_t"), 0.5,
-                 "i, f, o = sigmoid(x_t W_x? + h_prev W_h? + b_?), z = "
-                 "tanh(x_t W_xc + h_prev W_hc + b_c); c_t = f * c_prev + i * "
-                 "z; h_t = o * tanh(c_t)."),
-        SubCheck("the forget gate scales the old state", "a large old state",
-                 ("h_t", "c_t"), 0.5,
-                 "The old state enters only through f * c_prev: not added "
-                 "as it is (that is the 1997 cell), and not squashed."),
+    cases=(
+        Case(name="a batch of 3",
+             make_inputs=lambda rng: _step_inputs(rng),
+             checks=(
+            SubCheck(name="a batch of 3", outputs=("h_t", "c_t"), share=0.5,
+                     hint="i, f, o = sigmoid(x_t W_x? + h_prev W_h? + b_?), "
+                          "z = tanh(x_t W_xc + h_prev W_hc + b_c); c_t = f * "
+                          "c_prev + i * z; h_t = o * tanh(c_t)."),
+        )),
+        Case(name="a large old state",
+             make_inputs=lambda rng: _step_inputs(
+                         rng, c_scale=5.0),
+             checks=(
+            SubCheck(name="the forget gate scales the old state",
+                     outputs=("h_t", "c_t"), share=0.5,
+                     hint="The old state enters only through f * c_prev: not "
+                          "added as it is (that is the 1997 cell), and not "
+                          "squashed."),
+        )),
     ),
     reference=_ref_step,
     references=REFERENCE,
@@ -66,18 +73,25 @@ PEEPHOLE_STEP_FORWARD = Exercise(
     kind="function",
     signature="peephole_step_forward(x_t, h_prev, c_prev, params)",
     parameters=("x_t", "h_prev", "c_prev", "params"),
-    cases=(Case("a batch of 3", lambda rng: _step_inputs(rng, True)),
-           Case("a large old state", lambda rng: _step_inputs(
-               rng, True, c_scale=4.0))),
-    subchecks=(
-        SubCheck("input and forget gates peep at c_prev", "a batch of 3",
-                 ("c_t",), 0.5,
-                 "i = sigmoid(... + p_i * c_prev), f = sigmoid(... + p_f * "
-                 "c_prev): element-wise, one peephole weight per cell."),
-        SubCheck("the output gate peeps at the new state", "a large old state",
-                 ("h_t",), 0.5,
-                 "o = sigmoid(... + p_o * c_t) uses the state just computed, "
-                 "not c_prev."),
+    cases=(
+        Case(name="a batch of 3",
+             make_inputs=lambda rng: _step_inputs(rng, True),
+             checks=(
+            SubCheck(name="input and forget gates peep at c_prev",
+                     outputs=("c_t",), share=0.5,
+                     hint="i = sigmoid(... + p_i * c_prev), f = sigmoid(... "
+                          "+ p_f * c_prev): element-wise, one peephole "
+                          "weight per cell."),
+        )),
+        Case(name="a large old state",
+             make_inputs=lambda rng: _step_inputs(
+                         rng, True, c_scale=4.0),
+             checks=(
+            SubCheck(name="the output gate peeps at the new state",
+                     outputs=("h_t",), share=0.5,
+                     hint="o = sigmoid(... + p_o * c_t) uses the state just "
+                          "computed, not c_prev."),
+        )),
     ),
     reference=_ref_step,
     references=REFERENCE,
@@ -99,11 +113,15 @@ CIFG_STEP_FORWARD = Exercise(
     kind="function",
     signature="cifg_step_forward(x_t, h_prev, c_prev, params)",
     parameters=("x_t", "h_prev", "c_prev", "params"),
-    cases=(Case("a batch of 3", lambda rng: _step_inputs(rng, gates="ico")),),
-    subchecks=(
-        SubCheck("f = 1 - i", "a batch of 3", ("h_t", "c_t"), 1.0,
-                 "There are no forget-gate weights: c_t = (1 - i) * c_prev "
-                 "+ i * z, so what enters replaces what was there."),
+    cases=(
+        Case(name="a batch of 3",
+             make_inputs=lambda rng: _step_inputs(rng, gates="ico"),
+             checks=(
+            SubCheck(name="f = 1 - i", outputs=("h_t", "c_t"), share=1.0,
+                     hint="There are no forget-gate weights: c_t = (1 - i) * "
+                          "c_prev + i * z, so what enters replaces what was "
+                          "there."),
+        )),
     ),
     reference=_ref_cifg,
     references=REFERENCE,
@@ -136,22 +154,24 @@ LSTM_STEP_BACKWARD = Exercise(
     kind="function",
     signature="lstm_step_backward(dh_t, dc_t, cache, params)",
     parameters=("dh_t", "dc_t", "cache", "params"),
-    cases=(Case("a batch of 3", _backward_inputs),),
-    subchecks=(
-        SubCheck("dc_prev: through the forget gate", "a batch of 3",
-                 ("dc_prev",), 0.25,
-                 "dc = dc_t + dh_t * o * (1 - tanh(c)**2); dc_prev = dc * f "
-                 "(the carousel now leaks by f)."),
-        SubCheck("gate gradients", "a batch of 3",
-                 tuple("d" + n for n in GRADS), 0.4,
-                 "d net_o = dh_t * tanh(c) * o (1 - o); d net_c = dc * i * "
-                 "(1 - z**2); d net_i = dc * z * i (1 - i); d net_f = dc * "
-                 "c_prev * f (1 - f); then source.T @ d net, and the batch "
-                 "sum for a bias."),
-        SubCheck("dh_prev: full BPTT, through every net", "a batch of 3",
-                 ("dh_prev",), 0.35,
-                 "Unlike the 1997 cell's truncated gradient, dh_prev = sum "
-                 "over the four gates of d net_? @ W_h?.T."),
+    cases=(
+        Case(name="a batch of 3", make_inputs=_backward_inputs, checks=(
+            SubCheck(name="dc_prev: through the forget gate",
+                     outputs=("dc_prev",), share=0.25,
+                     hint="dc = dc_t + dh_t * o * (1 - tanh(c)**2); dc_prev "
+                          "= dc * f (the carousel now leaks by f)."),
+            SubCheck(name="gate gradients",
+                     outputs=tuple("d" + n for n in GRADS), share=0.4,
+                     hint="d net_o = dh_t * tanh(c) * o (1 - o); d net_c = "
+                          "dc * i * (1 - z**2); d net_i = dc * z * i (1 - "
+                          "i); d net_f = dc * c_prev * f (1 - f); then "
+                          "source.T @ d net, and the batch sum for a bias."),
+            SubCheck(name="dh_prev: full BPTT, through every net",
+                     outputs=("dh_prev",), share=0.35,
+                     hint="Unlike the 1997 cell's truncated gradient, "
+                          "dh_prev = sum over the four gates of d net_? @ "
+                          "W_h?.T."),
+        )),
     ),
     reference=_ref_backward,
     references=REFERENCE,
@@ -182,18 +202,22 @@ CERG_TARGETS = Exercise(
     kind="function",
     signature="cerg_targets(symbols)",
     parameters=("symbols",),
-    cases=(Case("one string", _cerg_case(1)),
-           Case("a stream of 30 strings", _cerg_case(30))),
-    subchecks=(
-        SubCheck("one string", "one string", ("targets",), 0.4,
-                 "Walk the automaton: after B comes T or P, then an inner "
-                 "Reber string (its own B ... E, with the graph's choices), "
-                 "then the remembered T or P, then E; after the last E comes "
-                 "the next string's B.", 0.0, 0.0),
-        SubCheck("a stream of 30 strings", "a stream of 30 strings",
-                 ("targets",), 0.6,
-                 "In a stream, the final E of one string is followed by the "
-                 "B of the next: reset your automaton there.", 0.0, 0.0),
+    cases=(
+        Case(name="one string", make_inputs=_cerg_case(1), checks=(
+            SubCheck(name="one string", outputs=("targets",), share=0.4,
+                     hint="Walk the automaton: after B comes T or P, then an "
+                          "inner Reber string (its own B ... E, with the "
+                          "graph's choices), then the remembered T or P, "
+                          "then E; after the last E comes the next string's "
+                          "B."),
+        )),
+        Case(name="a stream of 30 strings", make_inputs=_cerg_case(30), checks=(
+            SubCheck(name="a stream of 30 strings", outputs=("targets",),
+                     share=0.6,
+                     hint="In a stream, the final E of one string is "
+                          "followed by the B of the next: reset your "
+                          "automaton there."),
+        )),
     ),
     reference=_ref_cerg,
     references=("lstm_course.tasks.reber",),

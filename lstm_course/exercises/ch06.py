@@ -34,20 +34,26 @@ GRU_STEP = Exercise(
     kind="function",
     signature="gru_step(x_t, h_prev, params)",
     parameters=("x_t", "h_prev", "params"),
-    cases=(Case("one example", _gru_case(1, 1.0)),
-           Case("a batch of 5", _gru_case(5, 1.0)),
-           Case("large inputs", _gru_case(5, 8.0))),
-    subchecks=(
-        SubCheck("one example", "one example", ("h_t",), 0.4,
-                 "z = sigmoid(x W_xz + h W_hz + b_z), r likewise with W_xr, "
-                 "W_hr, b_r; candidate = tanh(x W_xh + (r * h) W_hh + b_h); "
-                 "h_t = z * h + (1 - z) * candidate."),
-        SubCheck("a batch of 5", "a batch of 5", ("h_t",), 0.3,
-                 "Rows are sequences: use matrix products (@) for the "
-                 "weights and element-wise products for the gates."),
-        SubCheck("large inputs", "large inputs", ("h_t",), 0.3,
-                 "With saturated gates z is 0 or 1: h_t is the candidate or "
-                 "h_prev. Check which of the two z multiplies."),
+    cases=(
+        Case(name="one example", make_inputs=_gru_case(1, 1.0), checks=(
+            SubCheck(name="one example", outputs=("h_t",), share=0.4,
+                     hint="z = sigmoid(x W_xz + h W_hz + b_z), r likewise "
+                          "with W_xr, W_hr, b_r; candidate = tanh(x W_xh + "
+                          "(r * h) W_hh + b_h); h_t = z * h + (1 - z) * "
+                          "candidate."),
+        )),
+        Case(name="a batch of 5", make_inputs=_gru_case(5, 1.0), checks=(
+            SubCheck(name="a batch of 5", outputs=("h_t",), share=0.3,
+                     hint="Rows are sequences: use matrix products (@) for "
+                          "the weights and element-wise products for the "
+                          "gates."),
+        )),
+        Case(name="large inputs", make_inputs=_gru_case(5, 8.0), checks=(
+            SubCheck(name="large inputs", outputs=("h_t",), share=0.3,
+                     hint="With saturated gates z is 0 or 1: h_t is the "
+                          "candidate or h_prev. Check which of the two z "
+                          "multiplies."),
+        )),
     ),
     reference=_ref_gru,
     references=("lstm_course.reference.gru_np", "lstm_course.cells"),
@@ -75,22 +81,32 @@ CAUSAL_ATTENTION = Exercise(
     kind="function",
     signature="causal_attention(q, k, v)",
     parameters=("q", "k", "v"),
-    cases=(Case("one sequence", _attention_case(1, 5, 4, 1.0)),
-           Case("a batch of 3", _attention_case(3, 7, 8, 1.0)),
-           Case("large scores", _attention_case(2, 6, 4, 30.0))),
-    subchecks=(
-        SubCheck("one sequence", "one sequence", ("out",), 0.4,
-                 "scores = q @ k^T / sqrt(d); set the entries with s > t "
-                 "to -inf before the softmax over s; then weights @ v. The "
-                 "first output step must equal v[:, 0]."),
-        SubCheck("a batch of 3", "a batch of 3", ("out",), 0.3,
-                 "Transpose only the last two axes of k "
-                 "(np.swapaxes(k, -1, -2)) and take the softmax over the "
-                 "last axis."),
-        SubCheck("large scores", "large scores", ("out",), 0.3,
-                 "np.exp overflows for scores near 1000: subtract each "
-                 "row's maximum before exponentiating (it cancels in the "
-                 "softmax)."),
+    cases=(
+        Case(name="one sequence",
+             make_inputs=_attention_case(1, 5, 4, 1.0),
+             checks=(
+            SubCheck(name="one sequence", outputs=("out",), share=0.4,
+                     hint="scores = q @ k^T / sqrt(d); set the entries with "
+                          "s > t to -inf before the softmax over s; then "
+                          "weights @ v. The first output step must equal "
+                          "v[:, 0]."),
+        )),
+        Case(name="a batch of 3",
+             make_inputs=_attention_case(3, 7, 8, 1.0),
+             checks=(
+            SubCheck(name="a batch of 3", outputs=("out",), share=0.3,
+                     hint="Transpose only the last two axes of k "
+                          "(np.swapaxes(k, -1, -2)) and take the softmax "
+                          "over the last axis."),
+        )),
+        Case(name="large scores",
+             make_inputs=_attention_case(2, 6, 4, 30.0),
+             checks=(
+            SubCheck(name="large scores", outputs=("out",), share=0.3,
+                     hint="np.exp overflows for scores near 1000: subtract "
+                          "each row's maximum before exponentiating (it "
+                          "cancels in the softmax)."),
+        )),
     ),
     reference=_ref_attention,
     references=("lstm_course.reference.attention_np",
@@ -120,20 +136,26 @@ DILATED_CAUSAL_CONV = Exercise(
     kind="function",
     signature="dilated_causal_conv(x, kernel, dilation)",
     parameters=("x", "kernel", "dilation"),
-    cases=(Case("dilation 1", _conv_case(2, 8, 3, 1)),
-           Case("dilation 4", _conv_case(3, 20, 3, 4)),
-           Case("taps reaching before the start", _conv_case(2, 6, 4, 3))),
-    subchecks=(
-        SubCheck("dilation 1", "dilation 1", ("y",), 0.4,
-                 "y[:, t] = sum over j of x[:, t - (K - 1 - j) * d] @ "
-                 "kernel[j]: the last tap (j = K - 1) reads step t itself."),
-        SubCheck("dilation 4", "dilation 4", ("y",), 0.3,
-                 "Taps are d steps apart: t, t - d, t - 2d, ..."),
-        SubCheck("taps reaching before the start",
-                 "taps reaching before the start", ("y",), 0.3,
-                 "A tap that would read a step before 0 reads a zero "
-                 "(left padding only); negative indices in NumPy wrap "
-                 "around to the end instead."),
+    cases=(
+        Case(name="dilation 1", make_inputs=_conv_case(2, 8, 3, 1), checks=(
+            SubCheck(name="dilation 1", outputs=("y",), share=0.4,
+                     hint="y[:, t] = sum over j of x[:, t - (K - 1 - j) * d] "
+                          "@ kernel[j]: the last tap (j = K - 1) reads step "
+                          "t itself."),
+        )),
+        Case(name="dilation 4", make_inputs=_conv_case(3, 20, 3, 4), checks=(
+            SubCheck(name="dilation 4", outputs=("y",), share=0.3,
+                     hint="Taps are d steps apart: t, t - d, t - 2d, ..."),
+        )),
+        Case(name="taps reaching before the start",
+             make_inputs=_conv_case(2, 6, 4, 3),
+             checks=(
+            SubCheck(name="taps reaching before the start", outputs=("y",),
+                     share=0.3,
+                     hint="A tap that would read a step before 0 reads a "
+                          "zero (left padding only); negative indices in "
+                          "NumPy wrap around to the end instead."),
+        )),
     ),
     reference=_ref_conv,
     references=("lstm_course.reference.tcn_np",),
@@ -164,20 +186,28 @@ SERIES_DECOMPOSITION = Exercise(
     kind="function",
     signature="series_decomposition(x, kernel_size)",
     parameters=("x", "kernel_size"),
-    cases=(Case("kernel 5", _decomposition_case(2, 16, 1, 5)),
-           Case("kernel longer than the window",
-                _decomposition_case(3, 10, 2, 25))),
-    subchecks=(
-        SubCheck("trend, kernel 5", "kernel 5", ("trend",), 0.4,
-                 "trend[:, i] is the mean of the k values centred on i; pad "
-                 "each end by repeating the first and last value "
-                 "(k - 1) / 2 times so the trend keeps the window's length."),
-        SubCheck("seasonal part", "kernel 5", ("seasonal",), 0.2,
-                 "The seasonal part is what the trend leaves: x - trend."),
-        SubCheck("kernel longer than the window",
-                 "kernel longer than the window", ("trend", "seasonal"), 0.4,
-                 "With k > L the padding is longer than the window: repeat "
-                 "the edge values, never wrap around or reflect."),
+    cases=(
+        Case(name="kernel 5",
+             make_inputs=_decomposition_case(2, 16, 1, 5),
+             checks=(
+            SubCheck(name="trend, kernel 5", outputs=("trend",), share=0.4,
+                     hint="trend[:, i] is the mean of the k values centred "
+                          "on i; pad each end by repeating the first and "
+                          "last value (k - 1) / 2 times so the trend keeps "
+                          "the window's length."),
+            SubCheck(name="seasonal part", outputs=("seasonal",), share=0.2,
+                     hint="The seasonal part is what the trend leaves: x - "
+                          "trend."),
+        )),
+        Case(name="kernel longer than the window",
+             make_inputs=_decomposition_case(3, 10, 2, 25),
+             checks=(
+            SubCheck(name="kernel longer than the window",
+                     outputs=("trend", "seasonal"), share=0.4,
+                     hint="With k > L the padding is longer than the window: "
+                          "repeat the edge values, never wrap around or "
+                          "reflect."),
+        )),
     ),
     reference=_ref_decomposition,
     references=("lstm_course.reference.ltsf_np",
@@ -209,16 +239,19 @@ RK4_STEP = Exercise(
     kind="function",
     signature="rk4_step(f, h, step)",
     parameters=("f", "h", "step"),
-    cases=(Case("linear dynamics", _linear_case),
-           Case("nonlinear dynamics", _nonlinear_case)),
-    subchecks=(
-        SubCheck("linear dynamics", "linear dynamics", ("h_next",), 0.5,
-                 "k1 = f(h), k2 = f(h + step/2 k1), k3 = f(h + step/2 k2), "
-                 "k4 = f(h + step k3); h + step/6 (k1 + 2 k2 + 2 k3 + k4). "
-                 "An Euler step h + step f(h) is not enough."),
-        SubCheck("nonlinear dynamics", "nonlinear dynamics", ("h_next",),
-                 0.5, "Each k evaluates f at a new point built from the "
-                 "previous k; weights 1, 2, 2, 1 over 6."),
+    cases=(
+        Case(name="linear dynamics", make_inputs=_linear_case, checks=(
+            SubCheck(name="linear dynamics", outputs=("h_next",), share=0.5,
+                     hint="k1 = f(h), k2 = f(h + step/2 k1), k3 = f(h + "
+                          "step/2 k2), k4 = f(h + step k3); h + step/6 (k1 + "
+                          "2 k2 + 2 k3 + k4). An Euler step h + step f(h) is "
+                          "not enough."),
+        )),
+        Case(name="nonlinear dynamics", make_inputs=_nonlinear_case, checks=(
+            SubCheck(name="nonlinear dynamics", outputs=("h_next",), share=0.5,
+                     hint="Each k evaluates f at a new point built from the "
+                          "previous k; weights 1, 2, 2, 1 over 6."),
+        )),
     ),
     reference=_ref_rk4,
     references=("lstm_course.models.neural_ode",),

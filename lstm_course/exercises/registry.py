@@ -31,20 +31,12 @@ DEFAULT_SEED = 0
 STATUSES = ("passed", "partial", "failed", "error", "timeout", "missing")
 
 
-@dataclass(frozen=True)
-class Case:
-    """A named input set, drawn from a seeded generator."""
-
-    name: str
-    make_inputs: Callable[[np.random.Generator], Arrays]
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SubCheck:
-    """Compares some outputs of one case; earns ``share`` of the points."""
+    """Compares some outputs of its case with the reference's; earns
+    ``share`` of the exercise's points."""
 
     name: str
-    case: str
     outputs: tuple[str, ...]
     share: float
     hint: str
@@ -52,7 +44,17 @@ class SubCheck:
     atol: float = 1e-8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class Case:
+    """A named input set, drawn from a seeded generator, and the sub-checks
+    that score a submission's outputs on it."""
+
+    name: str
+    make_inputs: Callable[[np.random.Generator], Arrays]
+    checks: tuple[SubCheck, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Exercise:
     """One graded exercise.
 
@@ -71,7 +73,6 @@ class Exercise:
     signature: str
     parameters: tuple[str, ...]
     cases: tuple[Case, ...]
-    subchecks: tuple[SubCheck, ...]
     reference: Callable[[Arrays], Arrays]
     references: tuple[str, ...] = ()  # package names a submission may not use
 
@@ -82,15 +83,19 @@ class Exercise:
         if self.kind not in ("function", "class"):
             raise ValueError(f"{self.id}: kind must be 'function' or "
                              f"'class', got {self.kind!r}")
-        case_names = {case.name for case in self.cases}
-        for sub in self.subchecks:
-            if sub.case not in case_names:
-                raise ValueError(f"{self.id}: sub-check {sub.name!r} uses "
-                                 f"unknown case {sub.case!r}")
-        total = sum(sub.share for sub in self.subchecks)
+        for case in self.cases:
+            if not case.checks:
+                raise ValueError(f"{self.id}: case {case.name!r} has no "
+                                 "sub-checks")
+        total = sum(sub.share for _, sub in self.subchecks)
         if abs(total - 1.0) > 1e-9:
             raise ValueError(f"{self.id}: sub-check shares sum to {total}, "
                              "expected 1")
+
+    @property
+    def subchecks(self) -> tuple[tuple[Case, SubCheck], ...]:
+        """Every ``(case, sub-check)``, case by case."""
+        return tuple((case, sub) for case in self.cases for sub in case.checks)
 
     @property
     def run(self) -> Callable[[Any, Arrays], Arrays]:
@@ -212,15 +217,15 @@ def score(exercise: Exercise, inputs: dict[str, Arrays],
         result.error = values[0]  # one cause for every case: say it once
     expected = {case: exercise.reference(case_inputs)
                 for case, case_inputs in inputs.items()}
-    for sub in exercise.subchecks:
+    for case, sub in exercise.subchecks:
         max_points = exercise.points * sub.share
-        got = produced.get(sub.case, "no result")
+        got = produced.get(case.name, "no result")
         if isinstance(got, str):
             message = got
         else:
-            message = _compare_outputs(sub, expected[sub.case], got)
+            message = _compare_outputs(sub, expected[case.name], got)
             if message:
-                message += f" (inputs: {describe_inputs(inputs[sub.case])})"
+                message += f" (inputs: {describe_inputs(inputs[case.name])})"
         passed = message is None
         result.subchecks.append(SubCheckResult(
             sub.name, passed, max_points if passed else 0.0, max_points,
