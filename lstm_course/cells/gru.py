@@ -107,19 +107,19 @@ class GRUCell(keras.layers.Layer):
         if self.reset_after:
             input_bias, recurrent_bias = ops.split(self.bias, 2, axis=0)
             x_z, x_r, x_h = ops.split(
-                ops.matmul(inputs, self.kernel) + input_bias[0], 3, axis=-1)
+                ops.matmul(inputs, self.kernel) + input_bias[0], 3, axis=1)
             # One matmul on h for all three; r scales the candidate's part.
             h_z, h_r, h_h = ops.split(
                 ops.matmul(h_tm1, self.recurrent_kernel) + recurrent_bias[0],
-                3, axis=-1)
+                3, axis=1)
             z = ops.sigmoid(x_z + h_z)
             r = ops.sigmoid(x_r + h_r)
             candidate = ops.tanh(x_h + r * h_h)
         else:
             x_z, x_r, x_h = ops.split(
-                ops.matmul(inputs, self.kernel) + self.bias, 3, axis=-1)
-            u_zr, u_h = ops.split(self.recurrent_kernel, [2 * units], axis=-1)
-            h_z, h_r = ops.split(ops.matmul(h_tm1, u_zr), 2, axis=-1)
+                ops.matmul(inputs, self.kernel) + self.bias, 3, axis=1)
+            u_zr, u_h = ops.split(self.recurrent_kernel, [2 * units], axis=1)
+            h_z, h_r = ops.split(ops.matmul(h_tm1, u_zr), 2, axis=1)
             z = ops.sigmoid(x_z + h_z)
             r = ops.sigmoid(x_r + h_r)
             candidate = ops.tanh(x_h + ops.matmul(r * h_tm1, u_h))

@@ -131,7 +131,7 @@ class LSTMCell(keras.layers.Layer):
         # One split, not a slice per gate: on TensorFlow without XLA each
         # slice's gradient (StridedSliceGrad) costs more than the split's
         # (a concat): 1.48x keras.layers.LSTM with slices (T = 100).
-        return dict(zip(self.gates, ops.split(z, len(self.gates), axis=-1)))
+        return dict(zip(self.gates, ops.split(z, len(self.gates), axis=1)))
 
     def _peephole(self, net, gate, state):
         """``net + p_gate * state``; ``net`` itself without that peephole.

@@ -194,7 +194,7 @@ class LSTM1997Cell(keras.layers.Layer):
         # One gate value per block, shared by the block's cells.
         if self.cells_per_block == 1:
             return gate
-        return ops.repeat(gate, self.cells_per_block, axis=-1)
+        return ops.repeat(gate, self.cells_per_block, axis=1)
 
     def call(self, inputs, states):
         h_tm1, s_tm1 = states
@@ -207,7 +207,7 @@ class LSTM1997Cell(keras.layers.Layer):
         b, c = self.blocks, self.units
         # One split, not three slices: a slice's gradient costs more on
         # TensorFlow without XLA. i, o: (batch, blocks); g: (batch, C).
-        i, g, o = ops.split(y, [b, b + c], axis=-1)
+        i, g, o = ops.split(y, [b, b + c], axis=1)
         if self.cell_input == "paper":
             g = 4.0 * g - 2.0  # squash_g(net_c), from the shared sigmoid
         s = s_tm1 + self._to_cells(i) * g  # the CEC, self-connection 1.0

@@ -141,7 +141,7 @@ class LSTM1997PaperCell(keras.layers.Layer):
         # One gate value per block, shared by the block's cells.
         if self.cells_per_block == 1:
             return gate
-        return ops.repeat(gate, self.cells_per_block, axis=-1)
+        return ops.repeat(gate, self.cells_per_block, axis=1)
 
     def bias_vector(self):
         """The bias of every hidden unit in the order of U (0 where a unit
@@ -158,7 +158,7 @@ class LSTM1997PaperCell(keras.layers.Layer):
         y_tm1, gates_tm1, s_tm1 = states
         net = ops.matmul(inputs, self.kernel)
         if self.recurrent:
-            sources = ops.concatenate([y_tm1, gates_tm1], axis=-1)
+            sources = ops.concatenate([y_tm1, gates_tm1], axis=1)
             if self.truncated:
                 sources = ops.stop_gradient(sources)  # the paper's truncation
             net = net + ops.matmul(sources, self.recurrent_kernel)
@@ -169,10 +169,10 @@ class LSTM1997PaperCell(keras.layers.Layer):
         y = ops.sigmoid(net)
         b, c = self.blocks, self.units
         if self.output_gates:
-            i, g, o = ops.split(y, [b, b + c], axis=-1)
-            gates = ops.concatenate([i, o], axis=-1)
+            i, g, o = ops.split(y, [b, b + c], axis=1)
+            gates = ops.concatenate([i, o], axis=1)
         else:
-            i, g = ops.split(y, [b], axis=-1)
+            i, g = ops.split(y, [b], axis=1)
             gates = i
         if self.cell_input == "paper":
             g = 4.0 * g - 2.0  # squash_g(net_c), from the shared sigmoid

@@ -91,7 +91,7 @@ class LSTMVariantCell(LSTMCell):
         nets = self._nets(inputs, h_tm1)
         if self.variant == "FGR":
             previous = ops.matmul(states[2], self.gate_recurrent_kernel)
-            for gate, extra in zip("ifo", ops.split(previous, 3, axis=-1)):
+            for gate, extra in zip("ifo", ops.split(previous, 3, axis=1)):
                 nets[gate] = nets[gate] + extra
         one = ops.ones_like(c_tm1)  # a gate the variant does not have
         i = ops.sigmoid(self._peephole(nets["i"], "i", c_tm1)) \
@@ -106,7 +106,7 @@ class LSTMVariantCell(LSTMCell):
             if "o" in nets else one
         h = o * self.output_activation(c)
         if self.variant == "FGR":
-            return h, [h, c, ops.concatenate([i, f, o], axis=-1)]
+            return h, [h, c, ops.concatenate([i, f, o], axis=1)]
         return h, [h, c]
 
     def get_config(self):
