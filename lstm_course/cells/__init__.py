@@ -1,4 +1,5 @@
-"""Keras 3 recurrent cells, written with ``keras.ops``, for ``keras.layers.RNN``."""
+"""Keras 3 recurrent cells, written with ``keras.ops``, for
+``keras.layers.RNN``."""
 
 from lstm_course.cells.elman import ElmanCell
 from lstm_course.cells.gru import GRUCell

@@ -28,4 +28,4 @@ def log_lags(units: int, max_lag) -> np.ndarray:
     """(units,) float32 biases log(u), u uniform in [1, max_lag - 1]; drawn
     with keras.random, so they follow keras.utils.set_random_seed."""
     return np.log(keras.ops.convert_to_numpy(keras.random.uniform(
-        (units,), 1.0, float(max_lag) - 1.0))).astype("float32")
+        (units,), minval=1.0, maxval=float(max_lag) - 1.0)))

@@ -1,4 +1,5 @@
-"""The Elman RNN cell (Elman 1990) as a Keras 3 cell. Introduced in chapter 01."""
+"""The Elman RNN cell (Elman 1990) as a Keras 3 cell. Introduced in
+chapter 01."""
 
 from __future__ import annotations
 

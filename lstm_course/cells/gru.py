@@ -93,19 +93,19 @@ class GRUCell(keras.layers.Layer):
 
     def _initial_bias(self, shape, dtype=None):
         bias = np.array(keras.ops.convert_to_numpy(
-            self.bias_initializer(shape, dtype="float32")))
+            self.bias_initializer(shape)))
         if self.chrono_max_lag is not None:
             # z comes first; with two rows the input row holds it.
             (bias[0] if self.reset_after else bias)[:self.units] = \
                 chrono.log_lags(self.units, self.chrono_max_lag)
-        return ops.cast(bias, dtype or "float32")
+        return ops.cast(bias, dtype)
 
     def call(self, inputs, states):
-        h_tm1 = states[0] if isinstance(states, (list, tuple)) else states
+        h_tm1 = states[0]
         units = self.units
         # Splits, not slices: a slice's gradient costs more on TensorFlow.
         if self.reset_after:
-            input_bias, recurrent_bias = ops.split(self.bias, 2, axis=0)
+            input_bias, recurrent_bias = ops.split(self.bias, 2)  # the rows
             x_z, x_r, x_h = ops.split(
                 ops.matmul(inputs, self.kernel) + input_bias[0], 3, axis=1)
             # One matmul on h for all three; r scales the candidate's part.

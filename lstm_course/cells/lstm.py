@@ -112,17 +112,16 @@ class LSTMCell(keras.layers.Layer):
     def _initial_bias(self, shape, dtype=None):
         h = self.units
         parts = {g: np.array(keras.ops.convert_to_numpy(
-            self.bias_initializer((h,), dtype="float32"))) for g in self.gates}
+            self.bias_initializer((h,)))) for g in self.gates}
         if "f" in parts and self.unit_forget_bias:
-            parts["f"] = np.ones(h, "float32")
+            parts["f"] = np.ones(h)
         if self.chrono_max_lag is not None:
             lags = chrono.log_lags(h, self.chrono_max_lag)
             if "f" in parts:
                 parts["f"] = lags
             if "i" in parts:
                 parts["i"] = -lags
-        return ops.cast(np.concatenate([parts[g] for g in self.gates]),
-                        dtype or "float32")
+        return ops.cast(np.concatenate([parts[g] for g in self.gates]), dtype)
 
     def _nets(self, inputs, h_tm1):
         """``x_t W + h_{t-1} R + b``, split into one net input per gate."""

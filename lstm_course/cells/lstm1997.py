@@ -182,13 +182,13 @@ class LSTM1997Cell(keras.layers.Layer):
         uniform = keras.initializers.RandomUniform(-self.weight_range,
                                                    self.weight_range)
         bias = np.array(keras.ops.convert_to_numpy(
-            uniform(shape, dtype="float32")))  # a writable copy
+            uniform(shape)))  # a writable copy
         b, c = self.blocks, self.units
         if self.input_gate_bias is not None:
             bias[:b] = self.input_gate_bias
         if self.output_gate_bias is not None:
             bias[b + c:] = self.output_gate_bias
-        return ops.cast(bias, dtype or "float32")
+        return ops.cast(bias, dtype)
 
     def _to_cells(self, gate):
         # One gate value per block, shared by the block's cells.

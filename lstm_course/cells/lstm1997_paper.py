@@ -129,13 +129,13 @@ class LSTM1997PaperCell(keras.layers.Layer):
 
     def _gate_bias_initializer(self, shape, dtype=None):
         bias = np.array(keras.ops.convert_to_numpy(
-            self._uniform()(shape, dtype="float32")))  # a writable copy
+            self._uniform()(shape)))  # a writable copy
         b = self.blocks
         if self.input_gate_bias is not None:
             bias[:b] = self.input_gate_bias
         if self.output_gate_bias is not None:
             bias[b:] = self.output_gate_bias
-        return ops.cast(bias, dtype or "float32")
+        return ops.cast(bias, dtype)
 
     def _to_cells(self, gate):
         # One gate value per block, shared by the block's cells.

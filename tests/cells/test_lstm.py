@@ -204,3 +204,17 @@ def test_params_from_keras_are_float64():
     params = lstm_np.params_from_keras(cell.get_weights())
     assert all(value.dtype == np.float64 for value in params.values())
     assert {"p_i", "p_f", "p_o"} <= params.keys()
+
+
+def test_chrono_lags_span_one_to_max_lag_minus_one():
+    from lstm_course.cells import chrono
+
+    keras.utils.set_random_seed(3)
+    lags = chrono.log_lags(2000, 10)
+    assert lags.dtype == np.float32
+    assert 0.0 <= lags.min() < np.log(1.05)
+    assert np.log(8.9) < lags.max() <= np.log(9.0) + 1e-6
+    chrono.check_max_lag(3)  # the smallest accepted: u in [1, 2]
+    with pytest.raises(ValueError, match=r"^chrono_max_lag must be a number "
+                       r"> 2 \(the longest lag expected\), got 2$"):
+        chrono.check_max_lag(2)
