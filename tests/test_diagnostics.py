@@ -313,3 +313,21 @@ def test_backpropagate_error_is_the_row_vector_times_the_products():
                                    np.einsum("bi,bij->bj", error, product))
     with pytest.raises(ValueError, match=r"error must be \(batch, S\)"):
         d.backpropagate_error(jacobians, np.ones(3))
+
+
+def test_one_step_of_the_chain_is_that_steps_jacobian():
+    cell, _ = elman(np.random.default_rng(17), units=3, input_dim=2)
+    x = np.random.default_rng(18).normal(size=(2, 1, 2)).astype(np.float32)
+    np.testing.assert_allclose(d.cell_state_jacobian(cell, x),
+                               d.cell_step_jacobians(cell, x)[:, 0],
+                               rtol=1e-6)
+
+
+class NestedStateCell(keras.layers.Layer):
+    state_size = [(2, 2)]
+
+
+def test_nested_states_are_refused():
+    with pytest.raises(ValueError, match=re.escape(
+            "cell states must be flat vectors, got state_size [(2, 2)]")):
+        d.cell_step_jacobians(NestedStateCell(), np.zeros((1, 1, 1)))

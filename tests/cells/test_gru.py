@@ -126,3 +126,14 @@ def test_the_reference_starts_from_a_given_state():
     np.testing.assert_array_equal(out[:, 0],
                                   gru_np.step_forward(x[:, 0], h0, params))
     assert not np.allclose(out[:, 0], gru_np.forward(x, params)[:, 0])
+
+
+def test_reference_init_params_defaults():
+    params = gru_np.init_params(np.random.default_rng(21), 20, 30)
+    again = gru_np.init_params(np.random.default_rng(21), 20, 30,
+                               reset_after=True, scale=0.5)
+    assert params.keys() == again.keys() and "c_z" in params
+    for name, value in params.items():
+        np.testing.assert_array_equal(value, again[name])
+    weights = np.concatenate([v.ravel() for v in params.values()])
+    assert abs(weights.mean()) < 0.02 and abs(weights.std() - 0.5) < 0.02
