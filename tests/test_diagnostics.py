@@ -331,3 +331,11 @@ def test_nested_states_are_refused():
     with pytest.raises(ValueError, match=re.escape(
             "cell states must be flat vectors, got state_size [(2, 2)]")):
         d.cell_step_jacobians(NestedStateCell(), np.zeros((1, 1, 1)))
+
+
+def test_cell_jacobians_are_taken_in_the_cells_float32():
+    cell, _ = elman(np.random.default_rng(19), units=3, input_dim=2)
+    x = np.random.default_rng(20).normal(size=(2, 2, 2))  # float64
+    assert d.cell_step_jacobians(cell, x).dtype == np.float32
+    assert d.cell_state_jacobian(cell, x, np.zeros((2, 3))).dtype == \
+        np.float32
