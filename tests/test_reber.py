@@ -182,3 +182,8 @@ def test_strings_right_judges_each_string_and_skips_its_last_step_on_reset():
     np.testing.assert_array_equal(
         reber.strings_right(outputs, targets, [0, 3], reset=True),
         [False, True])
+
+
+def test_outputs_and_targets_of_different_lengths_are_refused():
+    with pytest.raises(ValueError, match="zip"):
+        reber.predicted_perfectly(np.zeros((3, 7)), np.zeros((2, 7)))

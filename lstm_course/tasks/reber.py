@@ -226,7 +226,8 @@ def predicted_perfectly(outputs: np.ndarray, targets: np.ndarray) -> bool:
     """The paper's criterion: at every step, the allowed next symbols are
     exactly the most active outputs (as many of them as are allowed)."""
     outputs, targets = np.asarray(outputs), np.asarray(targets)
-    for out, allowed in zip(outputs.reshape(-1, 7), targets.reshape(-1, 7)):
+    for out, allowed in zip(outputs.reshape(-1, 7), targets.reshape(-1, 7),
+                            strict=True):
         k = int(allowed.sum())
         if k and set(np.argsort(out)[-k:]) != set(np.flatnonzero(allowed)):
             return False
