@@ -62,7 +62,7 @@ class ElmanCell(keras.layers.Layer):
 
     def build(self, input_shape):
         self.kernel = self.add_weight(
-            shape=(input_shape[-1], self.units), name="kernel",
+            shape=(input_shape[1], self.units), name="kernel",
             initializer=self.kernel_initializer)
         self.recurrent_kernel = self.add_weight(
             shape=(self.units, self.units), name="recurrent_kernel",

@@ -82,7 +82,7 @@ class GRUCell(keras.layers.Layer):
     def build(self, input_shape):
         width = 3 * self.units
         self.kernel = self.add_weight(
-            shape=(input_shape[-1], width), name="kernel",
+            shape=(input_shape[1], width), name="kernel",
             initializer=self.kernel_initializer)
         self.recurrent_kernel = self.add_weight(
             shape=(self.units, width), name="recurrent_kernel",
@@ -98,7 +98,7 @@ class GRUCell(keras.layers.Layer):
             # z comes first; with two rows the input row holds it.
             (bias[0] if self.reset_after else bias)[:self.units] = \
                 chrono.log_lags(self.units, self.chrono_max_lag)
-        return ops.cast(bias, dtype)
+        return bias  # Keras converts it to the variable's dtype
 
     def call(self, inputs, states):
         h_tm1 = states[0]

@@ -95,7 +95,7 @@ class LSTMCell(keras.layers.Layer):
     def build(self, input_shape):
         width = len(self.gates) * self.units
         self.kernel = self.add_weight(
-            shape=(input_shape[-1], width), name="kernel",
+            shape=(input_shape[1], width), name="kernel",
             initializer=self.kernel_initializer)
         self.recurrent_kernel = self.add_weight(
             shape=(self.units, width), name="recurrent_kernel",
@@ -121,7 +121,7 @@ class LSTMCell(keras.layers.Layer):
                 parts["f"] = lags
             if "i" in parts:
                 parts["i"] = -lags
-        return ops.cast(np.concatenate([parts[g] for g in self.gates]), dtype)
+        return np.concatenate([parts[g] for g in self.gates])  # Keras casts it
 
     def _nets(self, inputs, h_tm1):
         """``x_t W + h_{t-1} R + b``, split into one net input per gate."""

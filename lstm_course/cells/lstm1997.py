@@ -170,7 +170,7 @@ class LSTM1997Cell(keras.layers.Layer):
     def build(self, input_shape):
         width = 2 * self.blocks + self.units  # i, c, o
         self.kernel = self.add_weight(
-            shape=(input_shape[-1], width), name="kernel",
+            shape=(input_shape[1], width), name="kernel",
             initializer=self.kernel_initializer)
         self.recurrent_kernel = self.add_weight(
             shape=(self.units, width), name="recurrent_kernel",
@@ -188,7 +188,7 @@ class LSTM1997Cell(keras.layers.Layer):
             bias[:b] = self.input_gate_bias
         if self.output_gate_bias is not None:
             bias[b + c:] = self.output_gate_bias
-        return ops.cast(bias, dtype)
+        return bias  # Keras converts it to the variable's dtype
 
     def _to_cells(self, gate):
         # One gate value per block, shared by the block's cells.

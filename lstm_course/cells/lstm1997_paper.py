@@ -113,7 +113,7 @@ class LSTM1997PaperCell(keras.layers.Layer):
 
     def build(self, input_shape):
         self.kernel = self.add_weight(
-            shape=(input_shape[-1], self.hidden), name="kernel",
+            shape=(input_shape[1], self.hidden), name="kernel",
             initializer=self._uniform())
         self.recurrent_kernel = self.add_weight(
             shape=(self.units + self.gates, self.hidden),
@@ -135,7 +135,7 @@ class LSTM1997PaperCell(keras.layers.Layer):
             bias[:b] = self.input_gate_bias
         if self.output_gate_bias is not None:
             bias[b:] = self.output_gate_bias
-        return ops.cast(bias, dtype)
+        return bias  # Keras converts it to the variable's dtype
 
     def _to_cells(self, gate):
         # One gate value per block, shared by the block's cells.
@@ -152,7 +152,7 @@ class LSTM1997PaperCell(keras.layers.Layer):
         cells = self.cell_bias if self.cell_bias is not None \
             else ops.zeros((self.units,), self.gate_bias.dtype)
         return ops.concatenate([self.gate_bias[:b], cells,
-                                self.gate_bias[b:]], axis=0)
+                                self.gate_bias[b:]])
 
     def call(self, inputs, states):
         y_tm1, gates_tm1, s_tm1 = states

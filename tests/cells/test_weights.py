@@ -14,6 +14,7 @@ from lstm_course.cells import (
     LSTMCell,
     LSTMVariantCell,
 )
+from tests.helpers import NO_FLOAT64
 
 WEIGHTS = [
     (lambda: ElmanCell(3),
@@ -77,3 +78,18 @@ def test_the_paper_cells_gate_biases_per_block():
     gate_bias = values(only_output, "gate_bias")
     assert np.abs(gate_bias[:2]).max() <= 0.1  # the input gates: uniform
     np.testing.assert_array_equal(gate_bias[2:], [-1, -2])
+
+
+@pytest.mark.parametrize("dtype", [
+    "float32", pytest.param("float64", marks=NO_FLOAT64)])
+def test_the_paper_cells_bias_vector_puts_zeros_where_cells_have_none(dtype):
+    cell = LSTM1997PaperCell(2, cells_per_block=2, biases="gates", dtype=dtype)
+    cell.build((None, 2))
+    vector = keras.ops.convert_to_numpy(cell.bias_vector())
+    gate = values(cell, "gate_bias")
+    assert vector.dtype == dtype
+    np.testing.assert_array_equal(
+        vector, np.concatenate([gate[:2], np.zeros(4), gate[2:]]))
+    none = LSTM1997PaperCell(2, biases="none")
+    none.build((None, 2))
+    assert none.bias_vector() is None
