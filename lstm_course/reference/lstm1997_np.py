@@ -70,7 +70,7 @@ def cells_per_block(params) -> int:
 def to_cells(gate, k):
     """A per-block gate value ``(B, blocks)`` for each of its k cells:
     ``(B, blocks * k)``."""
-    return np.repeat(gate, k, axis=-1)
+    return np.repeat(gate, k, axis=1)
 
 
 def per_block(cells, k):

@@ -105,3 +105,16 @@ def test_cells_per_block_must_divide():
     params["b_c"] = np.zeros(5)
     with pytest.raises(ValueError, match="5 cells do not split into 2"):
         L.cells_per_block(params)
+
+
+def test_init_params_defaults_and_float64_sigmoid():
+    params = L.init_params(np.random.default_rng(5), 2, 3)
+    again = L.init_params(np.random.default_rng(5), 2, 3, k=1,
+                          weight_range=0.1)
+    for name, value in params.items():
+        np.testing.assert_array_equal(value, again[name])
+    assert params["b_c"].shape == (3,)  # one cell per block
+    assert max(np.abs(v).max() for v in params.values()) <= 0.1
+    s = L.sigmoid(np.float32(0.3))
+    assert s.dtype == np.float64 and s == 1 / (1 + np.exp(-np.float64(
+        np.float32(0.3))))
