@@ -280,3 +280,50 @@ def test_the_reference_gradient_is_truncated_by_default():
                                      params, truncated=True)
     for a, b in zip(step[:3], step_truncated[:3]):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"blocks": 2, "cells_per_block": 0},
+     "cells_per_block must be a positive integer, got 0"),
+    ({"blocks": 2, "weight_range": float("inf")},
+     "weight_range must be a number > 0, got inf"),
+    ({"blocks": 2, "kernel_initializer": "no such"},
+     "kernel_initializer: unknown initializer 'no such'; use a "
+     "keras.initializers name or object, or None for uniform in "
+     "[-weight_range, weight_range] ("),
+])
+def test_whole_refusal_messages(kwargs, message):
+    with pytest.raises(ValueError) as error:
+        LSTM1997Cell(**kwargs)
+    assert str(error.value).startswith(message)
+
+
+def test_output_gate_biases_take_the_last_columns_with_one_cell_a_block():
+    cell = LSTM1997Cell(3, output_gate_bias=[-1, -2, -3])
+    cell.build((None, 2))
+    bias = L.params_from_keras(cell.get_weights())
+    np.testing.assert_array_equal(bias["b_o"], [-1, -2, -3])
+    assert np.abs(bias["b_i"]).max() <= 0.1  # still uniform
+
+
+def test_the_bias_starts_uniform_in_the_weight_range():
+    keras.utils.set_random_seed(2)
+    cell = LSTM1997Cell(30, weight_range=0.2)
+    cell.build((None, 2))
+    bias = keras.ops.convert_to_numpy(cell.bias)
+    assert np.abs(bias).max() <= 0.2
+    assert bias.min() < -0.15 and bias.max() > 0.15
+
+
+def test_initializers_given_by_name_survive_the_config():
+    cell = LSTM1997Cell(2, kernel_initializer="zeros",
+                        recurrent_initializer="ones")
+    config = cell.get_config()
+    clone = LSTM1997Cell.from_config(config)
+    clone.build((None, 3))
+    kernel, recurrent, _ = (keras.ops.convert_to_numpy(w)
+                            for w in clone.weights)
+    assert np.all(kernel == 0) and np.all(recurrent == 1)
+    default = LSTM1997Cell(2).get_config()
+    assert default["kernel_initializer"] is None
+    assert default["recurrent_initializer"] is None

@@ -183,3 +183,15 @@ def test_the_cifg_reference_step_equals_the_cifg_cell():
                                atol=atol)
     np.testing.assert_allclose(keras.ops.convert_to_numpy(c), want_c,
                                atol=atol)
+
+
+def test_peepholes_and_the_gate_recurrence_start_at_zero():
+    keras.utils.set_random_seed(4)
+    cell = LSTMVariantCell(3, variant="FGR", peepholes=True)
+    cell.build((None, 2))
+    for weight in cell.weights[3:]:  # peephole_i, _f, _o, gate_recurrent
+        assert np.all(keras.ops.convert_to_numpy(weight) == 0), weight.name
+    plain = LSTMCell(3, peepholes=True)
+    plain.build((None, 2))
+    for weight in plain.weights[3:]:
+        assert np.all(keras.ops.convert_to_numpy(weight) == 0), weight.name
