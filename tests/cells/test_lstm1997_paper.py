@@ -165,3 +165,32 @@ def test_a_model_round_trips_through_keras_files(tmp_path):
     again = keras.saving.load_model(path)
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(again(symbols)),
                                   keras.ops.convert_to_numpy(model(symbols)))
+
+
+def test_a_recurrent_network_without_output_gates_and_a_single_step():
+    """Outside the paper's rows: a fully connected hidden layer whose
+    blocks have no output gate (the gates fed back are the input gates
+    only), and sequences of one step."""
+    import dataclasses
+
+    network = dataclasses.replace(NETWORKS["2c"], name="no output gates",
+                                  output_gates=False, output_gate_bias=None)
+    for steps in (4, 1):
+        rng = np.random.default_rng(steps)
+        model = build_network(network, 5, symbols=False)
+        model.set_weights([rng.uniform(-1, 1, w.shape).astype("float32")
+                           for w in model.get_weights()])
+        x = rng.normal(size=(3, steps, network.inputs(5)))
+        expected, _ = ref.forward(x, model_weights(model, network), network)
+        np.testing.assert_allclose(
+            keras.ops.convert_to_numpy(model(x.astype("float32"))),
+            expected, atol=2e-6)
+        targets = rng.uniform(size=(3, steps, network.outputs(5)))
+        mask = np.ones((3, steps), bool)
+        weights = model_weights(model, network)
+        got = variable_gradients(half_squared_error(model, x, targets, mask),
+                                 model.trainable_weights)
+        want = ref.rtrl_gradient(x, targets, mask, weights, network)
+        for name, grad in zip(weights, got):
+            np.testing.assert_allclose(grad, want[name], rtol=2e-4,
+                                       atol=1e-6)
