@@ -36,20 +36,21 @@ SEASONAL_NAIVE = Exercise(
         Case(name="horizon within a season",
              make_inputs=_seasonal_case(24, 6, 12),
              checks=(
-            SubCheck(name="horizon within a season", outputs=("forecasts",),
-                     share=0.5,
-                     hint="Step h of the forecast (h = 0, 1, ...) repeats "
-                          "the value one season before it: inputs[:, L - "
-                          "season + h]."),
-        )),
+                 SubCheck(name="horizon within a season",
+                          outputs=("forecasts",), share=0.5,
+                          hint="Step h of the forecast (h = 0, 1, ...) "
+                               "repeats the value one season before it: "
+                               "inputs[:, L - season + h]."),
+             )),
         Case(name="horizon beyond a season",
              make_inputs=_seasonal_case(15, 10, 4),
              checks=(
-            SubCheck(name="horizon beyond a season", outputs=("forecasts",),
-                     share=0.5,
-                     hint="Past one season, start the last season over: step "
-                          "h uses inputs[:, L - season + (h % season)]."),
-        )),
+                 SubCheck(name="horizon beyond a season",
+                          outputs=("forecasts",), share=0.5,
+                          hint="Past one season, start the last season over: "
+                               "step h uses inputs[:, L - season + (h % "
+                               "season)]."),
+             )),
     ),
     reference=_ref_seasonal,
     references=REFERENCE,

@@ -238,11 +238,12 @@ NUMERICAL_GRADIENT = Exercise(
         Case(name="a quadratic of a vector",
              make_inputs=_quadratic_inputs,
              checks=(
-            SubCheck(name="gradient of a quadratic", outputs=("grad",),
-                     share=0.3,
-                     hint="Nudge one entry x[i] by +eps and -eps, call f() "
-                          "each time, and divide the difference by 2 * eps."),
-        )),
+                 SubCheck(name="gradient of a quadratic", outputs=("grad",),
+                          share=0.3,
+                          hint="Nudge one entry x[i] by +eps and -eps, call "
+                               "f() each time, and divide the difference by "
+                               "2 * eps."),
+             )),
         Case(name="a cubic of a matrix", make_inputs=_cubic_inputs, checks=(
             SubCheck(name="gradient of a cubic (needs central differences)",
                      outputs=("grad",), share=0.4,

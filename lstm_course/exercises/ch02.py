@@ -58,11 +58,12 @@ STEP_JACOBIAN = Exercise(
         Case(name="saturated units",
              make_inputs=_jacobian_case(3, saturated=True),
              checks=(
-            SubCheck(name="saturated units pass almost nothing back",
-                     outputs=("J",), share=0.3,
-                     hint="Where |h_t| is close to 1, tanh' = 1 - h_t**2 is "
-                          "close to 0: that row of J must be close to 0 too."),
-        )),
+                 SubCheck(name="saturated units pass almost nothing back",
+                          outputs=("J",), share=0.3,
+                          hint="Where |h_t| is close to 1, tanh' = 1 - "
+                               "h_t**2 is close to 0: that row of J must be "
+                               "close to 0 too."),
+             )),
     ),
     reference=_ref_step_jacobian,
     references=("lstm_course.diagnostics",),
@@ -151,21 +152,22 @@ ERROR_FLOW_BOUND = Exercise(
         Case(name="a scaled orthogonal W_hh",
              make_inputs=_bound_case("orthogonal"),
              checks=(
-            SubCheck(name="a scaled orthogonal W_hh", outputs=("bound",),
-                     share=0.3,
-                     hint="Return one bound per lag: (sigma_max * gamma) ** "
-                          "lags, an array shaped like lags, with 1 at lag 0."),
-        )),
+                 SubCheck(name="a scaled orthogonal W_hh", outputs=("bound",),
+                          share=0.3,
+                          hint="Return one bound per lag: (sigma_max * "
+                               "gamma) ** lags, an array shaped like lags, "
+                               "with 1 at lag 0."),
+             )),
         Case(name="a non-normal W_hh",
              make_inputs=_bound_case("random"),
              checks=(
-            SubCheck(name="the largest singular value, not an eigenvalue",
-                     outputs=("bound",), share=0.4,
-                     hint="sigma_max(W) = np.linalg.norm(W, 2) (or the first "
-                          "value of np.linalg.svd): the spectral radius and "
-                          "the largest entry are smaller, and do not bound "
-                          "every step."),
-        )),
+                 SubCheck(name="the largest singular value, not an eigenvalue",
+                          outputs=("bound",), share=0.4,
+                          hint="sigma_max(W) = np.linalg.norm(W, 2) (or the "
+                               "first value of np.linalg.svd): the spectral "
+                               "radius and the largest entry are smaller, "
+                               "and do not bound every step."),
+             )),
         Case(name="sigmoid units", make_inputs=_bound_case("sigmoid"), checks=(
             SubCheck(name="sigmoid units: gamma = 1/4", outputs=("bound",),
                      share=0.3,

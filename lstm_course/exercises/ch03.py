@@ -104,12 +104,12 @@ CEC_UPDATE = Exercise(
         Case(name="closed input gates",
              make_inputs=_cec_case(2, 3, closed=True),
              checks=(
-            SubCheck(name="a closed input gate keeps the state exactly",
-                     outputs=("s",), share=0.3,
-                     hint="With y_in = 0 nothing enters and s_t must equal "
-                          "s_prev: the CEC neither decays nor grows on its "
-                          "own."),
-        )),
+                 SubCheck(name="a closed input gate keeps the state exactly",
+                          outputs=("s",), share=0.3,
+                          hint="With y_in = 0 nothing enters and s_t must "
+                               "equal s_prev: the CEC neither decays nor "
+                               "grows on its own."),
+             )),
     ),
     reference=_ref_cec,
     references=REFERENCE,
@@ -147,21 +147,21 @@ LSTM1997_STEP_FORWARD = Exercise(
         Case(name="blocks of three cells",
              make_inputs=_step_case(2, 3),
              checks=(
-            SubCheck(name="blocks of three cells", outputs=("h_t", "s_t"),
-                     share=0.4,
-                     hint="Gates have one column per block: repeat each "
-                          "block's y_in and y_out for its cells (np.repeat, "
-                          "axis=1) before multiplying."),
-        )),
+                 SubCheck(name="blocks of three cells", outputs=("h_t", "s_t"),
+                          share=0.4,
+                          hint="Gates have one column per block: repeat each "
+                               "block's y_in and y_out for its cells "
+                               "(np.repeat, axis=1) before multiplying."),
+             )),
         Case(name="a drifted state",
              make_inputs=_step_case(2, 2, state_scale=8.0),
              checks=(
-            SubCheck(name="a drifted state saturates h", outputs=("h_t", "s_t"),
-                     share=0.3,
-                     hint="h(s) = 2 f(s) - 1 stays in [-1, 1] however large "
-                          "s gets; s itself is not squashed before it is "
-                          "stored."),
-        )),
+                 SubCheck(name="a drifted state saturates h",
+                          outputs=("h_t", "s_t"), share=0.3,
+                          hint="h(s) = 2 f(s) - 1 stays in [-1, 1] however "
+                               "large s gets; s itself is not squashed "
+                               "before it is stored."),
+             )),
     ),
     reference=_ref_step,
     references=REFERENCE,
@@ -207,27 +207,28 @@ TRUNCATED_STEP_BACKWARD = Exercise(
         Case(name="blocks of two cells",
              make_inputs=_backward_case(2, 2),
              checks=(
-            SubCheck(name="ds_prev: the carousel carries the error unchanged",
-                     outputs=("ds_prev",), share=0.25,
-                     hint="ds = ds_t + dh_t * y_out * h'(s_t), with h'(s) = "
-                          "(1 + h(s)) (1 - h(s)) / 2; the CEC passes ds back "
-                          "with factor 1: ds_prev = ds."),
-            SubCheck(name="output-gate gradients", outputs=_grad_names("o"),
-                     share=0.25,
-                     hint="d net_o = (sum over the block's cells of dh_t * "
-                          "h(s_t)) * y_out (1 - y_out); then x_t.T @ d "
-                          "net_o, h_prev.T @ d net_o and its sum over the "
-                          "batch."),
-            SubCheck(name="input-gate gradients", outputs=_grad_names("i"),
-                     share=0.25,
-                     hint="d net_i = (sum over the block's cells of ds * g) "
-                          "* y_in (1 - y_in): a gate shared by k cells "
-                          "collects the error of all k."),
-            SubCheck(name="cell-input gradients", outputs=_grad_names("c"),
-                     share=0.25,
-                     hint="d net_c = ds * y_in (repeated per cell) * "
-                          "g'(net_c), with g' = (2 + g)(2 - g) / 4."),
-        )),
+                 SubCheck(name="ds_prev: the carousel carries the error "
+                               "unchanged",
+                          outputs=("ds_prev",), share=0.25,
+                          hint="ds = ds_t + dh_t * y_out * h'(s_t), with "
+                               "h'(s) = (1 + h(s)) (1 - h(s)) / 2; the CEC "
+                               "passes ds back with factor 1: ds_prev = ds."),
+                 SubCheck(name="output-gate gradients",
+                          outputs=_grad_names("o"), share=0.25,
+                          hint="d net_o = (sum over the block's cells of "
+                               "dh_t * h(s_t)) * y_out (1 - y_out); then "
+                               "x_t.T @ d net_o, h_prev.T @ d net_o and its "
+                               "sum over the batch."),
+                 SubCheck(name="input-gate gradients", outputs=_grad_names("i"),
+                          share=0.25,
+                          hint="d net_i = (sum over the block's cells of ds "
+                               "* g) * y_in (1 - y_in): a gate shared by k "
+                               "cells collects the error of all k."),
+                 SubCheck(name="cell-input gradients", outputs=_grad_names("c"),
+                          share=0.25,
+                          hint="d net_c = ds * y_in (repeated per cell) * "
+                               "g'(net_c), with g' = (2 + g)(2 - g) / 4."),
+             )),
     ),
     reference=_ref_backward,
     references=REFERENCE,

@@ -43,21 +43,21 @@ DISTRACTOR_SEQUENCE = Exercise(
         Case(name="x, 10 distractors, p = 10",
              make_inputs=_distractor_case(0, 10, 10),
              checks=(
-            SubCheck(name="x", outputs=("symbols", "target"), share=0.5,
-                     hint="Symbols: a_1..a_p are 0..p-1, then e = p, b = p + "
-                          "1, x = p + 2, y = p + 3. The input is b, x|y, the "
-                          "distractors, e; the target is (1, 0) for x, (0, "
-                          "1) for y."),
-        )),
+                 SubCheck(name="x", outputs=("symbols", "target"), share=0.5,
+                          hint="Symbols: a_1..a_p are 0..p-1, then e = p, b "
+                               "= p + 1, x = p + 2, y = p + 3. The input is "
+                               "b, x|y, the distractors, e; the target is "
+                               "(1, 0) for x, (0, 1) for y."),
+             )),
         Case(name="y, 8 distractors, p = 20",
              make_inputs=_distractor_case(1, 8, 20),
              checks=(
-            SubCheck(name="y, fewer distractors than symbols",
-                     outputs=("symbols", "target"), share=0.5,
-                     hint="The codes of e, b, x, y follow all p distractor "
-                          "symbols, however many distractors a sequence "
-                          "holds."),
-        )),
+                 SubCheck(name="y, fewer distractors than symbols",
+                          outputs=("symbols", "target"), share=0.5,
+                          hint="The codes of e, b, x, y follow all p "
+                               "distractor symbols, however many distractors "
+                               "a sequence holds."),
+             )),
     ),
     reference=_ref_distractor,
     references=REFERENCE,

@@ -43,21 +43,22 @@ LSTM_STEP_FORWARD = Exercise(
         Case(name="a batch of 3",
              make_inputs=lambda rng: _step_inputs(rng),
              checks=(
-            SubCheck(name="a batch of 3", outputs=("h_t", "c_t"), share=0.5,
-                     hint="i, f, o = sigmoid(x_t W_x? + h_prev W_h? + b_?), "
-                          "z = tanh(x_t W_xc + h_prev W_hc + b_c); c_t = f * "
-                          "c_prev + i * z; h_t = o * tanh(c_t)."),
-        )),
+                 SubCheck(name="a batch of 3", outputs=("h_t", "c_t"),
+                          share=0.5,
+                          hint="i, f, o = sigmoid(x_t W_x? + h_prev W_h? + "
+                               "b_?), z = tanh(x_t W_xc + h_prev W_hc + "
+                               "b_c); c_t = f * c_prev + i * z; h_t = o * "
+                               "tanh(c_t)."),
+             )),
         Case(name="a large old state",
-             make_inputs=lambda rng: _step_inputs(
-                         rng, c_scale=5.0),
+             make_inputs=lambda rng: _step_inputs(rng, c_scale=5.0),
              checks=(
-            SubCheck(name="the forget gate scales the old state",
-                     outputs=("h_t", "c_t"), share=0.5,
-                     hint="The old state enters only through f * c_prev: not "
-                          "added as it is (that is the 1997 cell), and not "
-                          "squashed."),
-        )),
+                 SubCheck(name="the forget gate scales the old state",
+                          outputs=("h_t", "c_t"), share=0.5,
+                          hint="The old state enters only through f * "
+                               "c_prev: not added as it is (that is the 1997 "
+                               "cell), and not squashed."),
+             )),
     ),
     reference=_ref_step,
     references=REFERENCE,
@@ -77,21 +78,20 @@ PEEPHOLE_STEP_FORWARD = Exercise(
         Case(name="a batch of 3",
              make_inputs=lambda rng: _step_inputs(rng, True),
              checks=(
-            SubCheck(name="input and forget gates peep at c_prev",
-                     outputs=("c_t",), share=0.5,
-                     hint="i = sigmoid(... + p_i * c_prev), f = sigmoid(... "
-                          "+ p_f * c_prev): element-wise, one peephole "
-                          "weight per cell."),
-        )),
+                 SubCheck(name="input and forget gates peep at c_prev",
+                          outputs=("c_t",), share=0.5,
+                          hint="i = sigmoid(... + p_i * c_prev), f = "
+                               "sigmoid(... + p_f * c_prev): element-wise, "
+                               "one peephole weight per cell."),
+             )),
         Case(name="a large old state",
-             make_inputs=lambda rng: _step_inputs(
-                         rng, True, c_scale=4.0),
+             make_inputs=lambda rng: _step_inputs(rng, True, c_scale=4.0),
              checks=(
-            SubCheck(name="the output gate peeps at the new state",
-                     outputs=("h_t",), share=0.5,
-                     hint="o = sigmoid(... + p_o * c_t) uses the state just "
-                          "computed, not c_prev."),
-        )),
+                 SubCheck(name="the output gate peeps at the new state",
+                          outputs=("h_t",), share=0.5,
+                          hint="o = sigmoid(... + p_o * c_t) uses the state "
+                               "just computed, not c_prev."),
+             )),
     ),
     reference=_ref_step,
     references=REFERENCE,
@@ -117,11 +117,11 @@ CIFG_STEP_FORWARD = Exercise(
         Case(name="a batch of 3",
              make_inputs=lambda rng: _step_inputs(rng, gates="ico"),
              checks=(
-            SubCheck(name="f = 1 - i", outputs=("h_t", "c_t"), share=1.0,
-                     hint="There are no forget-gate weights: c_t = (1 - i) * "
-                          "c_prev + i * z, so what enters replaces what was "
-                          "there."),
-        )),
+                 SubCheck(name="f = 1 - i", outputs=("h_t", "c_t"), share=1.0,
+                          hint="There are no forget-gate weights: c_t = (1 - "
+                               "i) * c_prev + i * z, so what enters replaces "
+                               "what was there."),
+             )),
     ),
     reference=_ref_cifg,
     references=REFERENCE,

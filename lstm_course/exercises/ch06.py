@@ -85,28 +85,28 @@ CAUSAL_ATTENTION = Exercise(
         Case(name="one sequence",
              make_inputs=_attention_case(1, 5, 4, 1.0),
              checks=(
-            SubCheck(name="one sequence", outputs=("out",), share=0.4,
-                     hint="scores = q @ k^T / sqrt(d); set the entries with "
-                          "s > t to -inf before the softmax over s; then "
-                          "weights @ v. The first output step must equal "
-                          "v[:, 0]."),
-        )),
+                 SubCheck(name="one sequence", outputs=("out",), share=0.4,
+                          hint="scores = q @ k^T / sqrt(d); set the entries "
+                               "with s > t to -inf before the softmax over "
+                               "s; then weights @ v. The first output step "
+                               "must equal v[:, 0]."),
+             )),
         Case(name="a batch of 3",
              make_inputs=_attention_case(3, 7, 8, 1.0),
              checks=(
-            SubCheck(name="a batch of 3", outputs=("out",), share=0.3,
-                     hint="Transpose only the last two axes of k "
-                          "(np.swapaxes(k, -1, -2)) and take the softmax "
-                          "over the last axis."),
-        )),
+                 SubCheck(name="a batch of 3", outputs=("out",), share=0.3,
+                          hint="Transpose only the last two axes of k "
+                               "(np.swapaxes(k, -1, -2)) and take the "
+                               "softmax over the last axis."),
+             )),
         Case(name="large scores",
              make_inputs=_attention_case(2, 6, 4, 30.0),
              checks=(
-            SubCheck(name="large scores", outputs=("out",), share=0.3,
-                     hint="np.exp overflows for scores near 1000: subtract "
-                          "each row's maximum before exponentiating (it "
-                          "cancels in the softmax)."),
-        )),
+                 SubCheck(name="large scores", outputs=("out",), share=0.3,
+                          hint="np.exp overflows for scores near 1000: "
+                               "subtract each row's maximum before "
+                               "exponentiating (it cancels in the softmax)."),
+             )),
     ),
     reference=_ref_attention,
     references=("lstm_course.reference.attention_np",
@@ -150,12 +150,12 @@ DILATED_CAUSAL_CONV = Exercise(
         Case(name="taps reaching before the start",
              make_inputs=_conv_case(2, 6, 4, 3),
              checks=(
-            SubCheck(name="taps reaching before the start", outputs=("y",),
-                     share=0.3,
-                     hint="A tap that would read a step before 0 reads a "
-                          "zero (left padding only); negative indices in "
-                          "NumPy wrap around to the end instead."),
-        )),
+                 SubCheck(name="taps reaching before the start", outputs=("y",),
+                          share=0.3,
+                          hint="A tap that would read a step before 0 reads "
+                               "a zero (left padding only); negative indices "
+                               "in NumPy wrap around to the end instead."),
+             )),
     ),
     reference=_ref_conv,
     references=("lstm_course.reference.tcn_np",),
@@ -190,24 +190,25 @@ SERIES_DECOMPOSITION = Exercise(
         Case(name="kernel 5",
              make_inputs=_decomposition_case(2, 16, 1, 5),
              checks=(
-            SubCheck(name="trend, kernel 5", outputs=("trend",), share=0.4,
-                     hint="trend[:, i] is the mean of the k values centred "
-                          "on i; pad each end by repeating the first and "
-                          "last value (k - 1) / 2 times so the trend keeps "
-                          "the window's length."),
-            SubCheck(name="seasonal part", outputs=("seasonal",), share=0.2,
-                     hint="The seasonal part is what the trend leaves: x - "
-                          "trend."),
-        )),
+                 SubCheck(name="trend, kernel 5", outputs=("trend",), share=0.4,
+                          hint="trend[:, i] is the mean of the k values "
+                               "centred on i; pad each end by repeating the "
+                               "first and last value (k - 1) / 2 times so "
+                               "the trend keeps the window's length."),
+                 SubCheck(name="seasonal part", outputs=("seasonal",),
+                          share=0.2,
+                          hint="The seasonal part is what the trend leaves: "
+                               "x - trend."),
+             )),
         Case(name="kernel longer than the window",
              make_inputs=_decomposition_case(3, 10, 2, 25),
              checks=(
-            SubCheck(name="kernel longer than the window",
-                     outputs=("trend", "seasonal"), share=0.4,
-                     hint="With k > L the padding is longer than the window: "
-                          "repeat the edge values, never wrap around or "
-                          "reflect."),
-        )),
+                 SubCheck(name="kernel longer than the window",
+                          outputs=("trend", "seasonal"), share=0.4,
+                          hint="With k > L the padding is longer than the "
+                               "window: repeat the edge values, never wrap "
+                               "around or reflect."),
+             )),
     ),
     reference=_ref_decomposition,
     references=("lstm_course.reference.ltsf_np",
