@@ -98,7 +98,7 @@ class GRUCell(keras.layers.Layer):
             # z comes first; with two rows the input row holds it.
             (bias[0] if self.reset_after else bias)[:self.units] = \
                 chrono.log_lags(self.units, self.chrono_max_lag)
-        return bias  # Keras converts it to the variable's dtype
+        return ops.cast(bias, dtype)
 
     def call(self, inputs, states):
         h_tm1 = states[0]

@@ -121,7 +121,7 @@ class LSTMCell(keras.layers.Layer):
                 parts["f"] = lags
             if "i" in parts:
                 parts["i"] = -lags
-        return np.concatenate([parts[g] for g in self.gates])  # Keras casts it
+        return ops.cast(np.concatenate([parts[g] for g in self.gates]), dtype)
 
     def _nets(self, inputs, h_tm1):
         """``x_t W + h_{t-1} R + b``, split into one net input per gate."""

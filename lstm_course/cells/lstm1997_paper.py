@@ -135,7 +135,7 @@ class LSTM1997PaperCell(keras.layers.Layer):
             bias[:b] = self.input_gate_bias
         if self.output_gate_bias is not None:
             bias[b:] = self.output_gate_bias
-        return bias  # Keras converts it to the variable's dtype
+        return ops.cast(bias, dtype)
 
     def _to_cells(self, gate):
         # One gate value per block, shared by the block's cells.
