@@ -26,10 +26,14 @@ book:
 	$(BIN)/lstm-course book --out _build/book
 	@echo "open _build/book/index.html"
 
-# Everything on TensorFlow, then the cells and models again on JAX.
+# Everything on TensorFlow, then the cells and models again on JAX, each in
+# parallel (pytest-xdist): a test file, or a notebook's cells, stay together
+# on one worker, in order. PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: $(STAMP)
-	LSTM_COURSE_MODE=smoke $(BIN)/python -m pytest --nbval-lax -q
-	KERAS_BACKEND=jax LSTM_COURSE_MODE=smoke $(BIN)/python -m pytest -q $(BACKEND_TESTS)
+	LSTM_COURSE_MODE=smoke $(BIN)/python -m pytest --nbval-lax -q $(PYTEST_PARALLEL)
+	KERAS_BACKEND=jax LSTM_COURSE_MODE=smoke $(BIN)/python -m pytest -q $(PYTEST_PARALLEL) $(BACKEND_TESTS)
 
 # The cell and model tests on every installed backend (PyTorch: `make torch`).
 BACKEND_TESTS := tests/cells tests/models tests/test_autodiff.py
@@ -60,10 +64,10 @@ mutation: $(STAMP)
 	$(BIN)/python benchmarks/mutation.py
 
 test-units: $(STAMP)
-	LSTM_COURSE_MODE=smoke $(BIN)/python -m pytest -q tests
+	LSTM_COURSE_MODE=smoke $(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests
 
 test-notebooks: $(STAMP)
-	LSTM_COURSE_MODE=smoke $(BIN)/python -m pytest --nbval-lax -q solutions
+	LSTM_COURSE_MODE=smoke $(BIN)/python -m pytest --nbval-lax -q $(PYTEST_PARALLEL) solutions
 
 # Instructors: regenerate chapters/ from solutions/ (never edit chapters/).
 release: $(STAMP)

@@ -26,10 +26,7 @@ d in_j`` for each sequence b of a batch. Introduced in chapter 02.
 
 from __future__ import annotations
 
-import keras
 import numpy as np
-
-from lstm_course import autodiff
 
 #: ``gamma = max |f'(x)|`` of the usual squashing functions.
 DERIVATIVE_BOUNDS = {"tanh": 1.0, "sigmoid": 0.25, "linear": 1.0}
@@ -186,6 +183,9 @@ def elman_step_jacobians(x, h0, params, activation="tanh") -> np.ndarray:
 
 
 # --- any Keras cell: automatic differentiation -------------------------------
+# These import Keras where they run, not with the module: the grader and every
+# `lstm-course` command import the NumPy half above (the chapter 02 exercises'
+# references), and importing TensorFlow would cost each of them seconds.
 
 def _state_sizes(cell) -> list[int]:
     sizes = cell.state_size
@@ -199,6 +199,8 @@ def _state_sizes(cell) -> list[int]:
 def _flat_step(cell):
     """``(s_{t-1}, x_t) -> s_t`` for one step of ``cell``, states
     concatenated."""
+    import keras
+
     sizes = _state_sizes(cell)
     bounds = np.cumsum([0] + sizes)
 
@@ -233,6 +235,10 @@ def cell_step_jacobians(cell, x, initial_state=None) -> np.ndarray:
     """``d s_t / d s_{t-1}`` for t = 1..T, by autodiff of one step of a Keras
     cell at a time: ``(B, T, S, S)``, with S the size of all states together
     (``[h, c]`` for an LSTM)."""
+    import keras
+
+    from lstm_course import autodiff
+
     x, state = _prepare(cell, x, initial_state)
     step = _flat_step(cell)
     steps = []
@@ -248,6 +254,8 @@ def cell_step_jacobians(cell, x, initial_state=None) -> np.ndarray:
 def cell_state_jacobian(cell, x, initial_state=None) -> np.ndarray:
     """``d s_T / d s_0`` by autodiff through all T steps of a Keras cell at
     once (no product taken by hand): ``(B, S, S)``."""
+    from lstm_course import autodiff
+
     x, state = _prepare(cell, x, initial_state)
     step = _flat_step(cell)
 
@@ -275,6 +283,10 @@ def gradient_norm_vs_lag(layer, x, seed: int = 0) -> np.ndarray:
         x: inputs ``(B, T, D)``.
         seed: seeds the error vectors.
     """
+    import keras
+
+    from lstm_course import autodiff
+
     x = np.asarray(x, np.float32)
     if x.ndim != 3 or x.shape[1] == 0:
         raise ValueError(f"x must be (batch, steps >= 1, features), got "

@@ -73,6 +73,27 @@ def test_summary_reports_targets_and_missing_results(tmp_path):
     assert (tmp_path / "chapter_times.png").stat().st_size > 0
 
 
+def test_test_time_runs_what_make_test_runs():
+    runs = benchmark_module("test_time").make_test_runs()
+    assert [name for name, _, _ in runs] == [
+        "tensorflow, everything",
+        "jax, tests/cells tests/models tests/test_autodiff.py"]
+    for _, env, argv in runs:
+        assert env["LSTM_COURSE_MODE"] == "smoke"
+        assert argv[1:3] == ["-m", "pytest"] and "-q" in argv
+        assert argv[argv.index("--dist") + 1] == "loadfile"
+    assert "--nbval-lax" in runs[0][2] and runs[1][1]["KERAS_BACKEND"] == "jax"
+
+
+def test_test_time_keeps_pytests_slowest_rows():
+    report = ("==== slowest 2 durations ====\n"
+              "12.31s call     tests/a.py::test_x\n"
+              "0.50s setup    solutions/01.ipynb::Cell 0\n\n1 passed in 3s")
+    assert benchmark_module("test_time")._slowest(report).splitlines() == [
+        "12.31s call     tests/a.py::test_x",
+        "0.50s setup    solutions/01.ipynb::Cell 0"]
+
+
 def test_reproduce_rows_name_their_rate_and_first_seed():
     suite = benchmark_module("reproduce_1997")
     assert suite.parse_row("2c:1000") == ("2c", 1000)

@@ -57,3 +57,16 @@ def test_console_script_is_installed():
     done = subprocess.run([str(script), "release", "--help"],
                           capture_output=True, text=True, check=True)
     assert "--check" in done.stdout
+
+
+def test_the_commands_and_the_grader_import_no_deep_learning_framework():
+    """``lstm-course``, the grader and the exercise catalog need NumPy only:
+    importing TensorFlow would cost every command and every grading run
+    seconds before it does anything."""
+    code = ("import sys, lstm_course.cli, lstm_course.grading.grade, "
+            "lstm_course.grading.gradescope, lstm_course.exercises; "
+            "print(sorted({'keras', 'tensorflow', 'jax', 'torch'} "
+            "& set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -6,13 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from lstm_course.exercises.registry import Case, Exercise, SubCheck
-from lstm_course.models.neural_ode import rk4_step
+from lstm_course.ode import rk4_step
 from lstm_course.reference import attention_np, gru_np, ltsf_np, tcn_np
 from lstm_course.sandboxed.calls import dynamics as _dynamics
 from lstm_course.sandboxed.calls import gru_params as _gru_params
 
-
-# --- ch06.gru_step ------------------------------------------------------------
+# --- ch06.gru_step -----------------------------------------------------------
 
 def _gru_case(batch, scale):
     def make(rng):
@@ -60,7 +59,7 @@ GRU_STEP = Exercise(
 )
 
 
-# --- ch06.causal_attention -----------------------------------------------------
+# --- ch06.causal_attention ---------------------------------------------------
 
 def _attention_case(batch, steps, depth, scale):
     def make(rng):
@@ -114,7 +113,7 @@ CAUSAL_ATTENTION = Exercise(
 )
 
 
-# --- ch06.dilated_causal_conv --------------------------------------------------
+# --- ch06.dilated_causal_conv ------------------------------------------------
 
 def _conv_case(batch, steps, taps, dilation, channels=(2, 3)):
     def make(rng):
@@ -162,7 +161,7 @@ DILATED_CAUSAL_CONV = Exercise(
 )
 
 
-# --- ch06.series_decomposition -------------------------------------------------
+# --- ch06.series_decomposition -----------------------------------------------
 
 def _decomposition_case(batch, length, channels, kernel_size):
     def make(rng):
@@ -216,7 +215,7 @@ SERIES_DECOMPOSITION = Exercise(
 )
 
 
-# --- ch06.rk4_step -------------------------------------------------------------
+# --- ch06.rk4_step -----------------------------------------------------------
 
 def _linear_case(rng):
     return {"A": rng.normal(size=(3, 3)), "h": rng.normal(size=(4, 3)),

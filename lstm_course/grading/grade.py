@@ -19,7 +19,7 @@ from lstm_course.exercises.registry import ExerciseResult
 from lstm_course.grading import policy
 from lstm_course.grading.defaults import EXERCISE_TIMEOUT
 from lstm_course.grading.handin import HandinError, load_handin
-from lstm_course.grading.runner import failed, run_exercises
+from lstm_course.grading.runner import Pending, failed, run_exercises
 from lstm_course.grading.sandbox import Sandbox
 
 CHAPTER = re.compile(r"^(\d\d)_")
@@ -163,11 +163,11 @@ def relative_path(found: Found) -> str:
 class Prepared:
     """A notebook before anything of it runs: its :class:`Submission`, the
     results known already (missing cells, policy refusals), and the
-    ``(exercise, source, imports)`` left to run."""
+    exercises left to run."""
 
     submission: Submission
     results: dict[str, ExerciseResult] = field(default_factory=dict)
-    to_run: list = field(default_factory=list)
+    to_run: list[Pending] = field(default_factory=list)
 
 
 def prepare_notebook(found: Found) -> Prepared:
@@ -208,7 +208,7 @@ def prepare_notebook(found: Found) -> Prepared:
             results[exercise.id] = failed(exercise, "error",
                                           f"not run: {problem}")
         else:
-            to_run.append((exercise, source, handin.imports))
+            to_run.append(Pending(exercise, source, handin.imports))
     return Prepared(submission, results, to_run)
 
 
@@ -246,32 +246,45 @@ def grade_student(found: list[Found], seed: int, timeout: float,
     student, not once per notebook). Any failure of the grader on them
     scores them zero with the reason."""
     notebooks, duplicates = one_copy_per_chapter(found)
-    prepared = []
-    for item in notebooks:
-        try:
-            prepared.append(prepare_notebook(item))
-        except Exception as error:  # noqa: BLE001 - one hand-in, not the run
-            submission = Submission(item.student, relative_path(item))
-            submission.error = _grader_error(error)
-            submission.exercises = [failed(e, "error", submission.error)
-                                    for e in chapter_exercises(item.notebook)]
-            prepared.append(Prepared(submission))
-    to_run = [item for notebook in prepared for item in notebook.to_run]
-    if to_run:
-        try:
-            ran = run_exercises(to_run, seed, timeout, sandbox)
-        except Exception as error:  # noqa: BLE001 - one student, not the run
-            ran = {e.id: failed(e, "error", _grader_error(error))
-                   for e, _, _ in to_run}
-        for notebook in prepared:
-            notebook.results.update({e.id: ran[e.id]
-                                     for e, _, _ in notebook.to_run})
+    prepared = [_prepare_or_fail(item) for item in notebooks]
+    _run_student(prepared, seed, timeout, sandbox)
     for notebook, item in zip(prepared, notebooks):
         if notebook.results:
             notebook.submission.exercises = [
                 notebook.results[e.id]
                 for e in chapter_exercises(item.notebook)]
     return [n.submission for n in prepared] + duplicates
+
+
+def _prepare_or_fail(item: Found) -> Prepared:
+    """:func:`prepare_notebook`, or the notebook scored zero with the
+    reason if the grader fails on it."""
+    try:
+        return prepare_notebook(item)
+    except Exception as error:  # noqa: BLE001 - one hand-in, not the run
+        submission = Submission(item.student, relative_path(item))
+        submission.error = _grader_error(error)
+        submission.exercises = [failed(e, "error", submission.error)
+                                for e in chapter_exercises(item.notebook)]
+        return Prepared(submission)
+
+
+def _run_student(prepared: list[Prepared], seed: int, timeout: float,
+                 sandbox: Sandbox) -> None:
+    """Run every notebook's exercises left to run together and add their
+    results to each notebook's."""
+    to_run = [item for notebook in prepared for item in notebook.to_run]
+    if not to_run:
+        return
+    try:
+        ran = run_exercises(to_run, seed, timeout, sandbox)
+    except Exception as error:  # noqa: BLE001 - one student, not the run
+        ran = {item.exercise.id: failed(item.exercise, "error",
+                                        _grader_error(error))
+               for item in to_run}
+    for notebook in prepared:
+        notebook.results.update({item.exercise.id: ran[item.exercise.id]
+                                 for item in notebook.to_run})
 
 
 def _grader_error(error: Exception) -> str:

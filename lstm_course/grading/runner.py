@@ -17,6 +17,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,6 +35,15 @@ MARGIN_S = 30  # the worker's own bookkeeping around one exercise
 MESSAGE_CHARS = 500
 
 
+class Pending(NamedTuple):
+    """An exercise of one student's notebook left to run: the student's
+    cell for it and the notebook's imports cell."""
+
+    exercise: Exercise
+    source: str
+    imports: str
+
+
 def failed(exercise: Exercise, status: str, message: str) -> ExerciseResult:
     result = ExerciseResult(exercise.id, exercise.title, exercise.points)
     result.error = message
@@ -41,7 +51,7 @@ def failed(exercise: Exercise, status: str, message: str) -> ExerciseResult:
     return result
 
 
-def job_frame(pending, inputs, scratch: str, timeout: float,
+def job_frame(pending: list[Pending], inputs, scratch: str, timeout: float,
               memory_mb: int) -> bytes:
     """The worker's job: each exercise's cells and calling convention, and
     the inputs drawn for it (arrays ``"exercise.case.input"``)."""
@@ -89,22 +99,23 @@ def produced_of(header: dict, arrays: dict, cases) -> dict | None:
     return produced if used == len(arrays) else None
 
 
-def run_exercises(exercises: list[tuple[Exercise, str, str]], seed: int,
-                  timeout: float, sandbox: Sandbox, memory_mb: int = 2048
+def run_exercises(exercises: list[Pending], seed: int, timeout: float,
+                  sandbox: Sandbox, memory_mb: int = 2048
                   ) -> dict[str, ExerciseResult]:
-    """Run each (exercise, source, imports cell) of one student in sandboxed
-    workers and score the results; the exercises' ids must differ.
+    """Run the exercises of one student in sandboxed workers and score the
+    results; the exercises' ids must differ.
 
     A worker that dies or hangs costs only the exercise it was running;
     the rest go to a fresh worker.
     """
     results: dict[str, ExerciseResult] = {}
-    inputs = {exercise.id: draw_inputs(exercise, seed)
-              for exercise, _, _ in exercises}
+    inputs = {item.exercise.id: draw_inputs(item.exercise, seed)
+              for item in exercises}
     pending = list(exercises)
     while pending:
         _run_worker(pending, inputs, results, sandbox, timeout, memory_mb)
-        pending = [item for item in pending if item[0].id not in results]
+        pending = [item for item in pending
+                   if item.exercise.id not in results]
     return results
 
 
@@ -131,8 +142,12 @@ def _stop(process) -> None:
     process.stdout.close()
 
 
-def _run_worker(pending, inputs, results, sandbox, timeout, memory_mb):
-    by_id = {e.id: e for e, _, _ in pending}
+def _run_worker(pending: list[Pending], inputs, results, sandbox, timeout,
+                memory_mb) -> None:
+    """One worker for the ``pending`` exercises: start it, score what it
+    sends until it is done, stops or hangs, then account for the exercise
+    it left without a result."""
+    by_id = {item.exercise.id: item.exercise for item in pending}
     # Bubblewrap gives the worker a scratch folder of its own; only the
     # weaker mode needs one made here.
     folder = contextlib.nullcontext() if sandbox.isolated else \
@@ -141,38 +156,51 @@ def _run_worker(pending, inputs, results, sandbox, timeout, memory_mb):
         job = job_frame(pending, inputs, sandbox.scratch(scratch), timeout,
                         memory_mb)
         process = _start(sandbox, job, scratch)
-        reader = frames.FrameReader(process.stdout.fileno())
-        current = None
-        deadline = time.monotonic() + STARTUP_S + timeout + MARGIN_S
         try:
-            while True:
-                try:
-                    frame = reader.next(deadline)
-                except frames.FrameError:
-                    break
-                if frame is None:
-                    break
-                header, arrays = frame
-                kind, exercise_id = header.get("kind"), header.get("id")
-                if kind == "done":
-                    break
-                if kind == "start" and exercise_id in by_id \
-                        and exercise_id not in results:
-                    current = exercise_id
-                    deadline = time.monotonic() + timeout + MARGIN_S
-                elif current is not None and exercise_id == current:
-                    results[current] = _result(by_id[current], kind, header,
-                                               arrays, inputs[current])
-                    current = None
+            running = _score_frames(process, by_id, inputs, results, timeout)
         finally:
             _stop(process)
-    if current is not None:
-        results[current] = failed(
-            by_id[current], "error", "the grading worker stopped while "
+    _account_for_stop(running, by_id, results)
+
+
+def _score_frames(process, by_id, inputs, results, timeout) -> str | None:
+    """Score each result frame the worker sends for the exercise it said it
+    started; return the id of the exercise still running when the worker
+    stopped, hung or sent something that is not a frame (None if none)."""
+    reader = frames.FrameReader(process.stdout.fileno())
+    running = None
+    deadline = time.monotonic() + STARTUP_S + timeout + MARGIN_S
+    while True:
+        try:
+            frame = reader.next(deadline)
+        except frames.FrameError:
+            return running
+        if frame is None:
+            return running
+        header, arrays = frame
+        kind, exercise_id = header.get("kind"), header.get("id")
+        if kind == "done":
+            return running
+        if kind == "start" and exercise_id in by_id \
+                and exercise_id not in results:
+            running = exercise_id
+            deadline = time.monotonic() + timeout + MARGIN_S
+        elif running is not None and exercise_id == running:
+            results[running] = _result(by_id[running], kind, header,
+                                       arrays, inputs[running])
+            running = None
+
+
+def _account_for_stop(running, by_id, results) -> None:
+    """The exercise a worker stopped in scores zero; a worker that stopped
+    before any exercise started costs the first one (the next worker
+    starts on the rest)."""
+    if running is not None:
+        results[running] = failed(
+            by_id[running], "error", "the grading worker stopped while "
             "running your code, without a valid result (did your code end "
             "or stop it, or send something else?)")
     elif not results.keys() & by_id.keys():
-        # Died or hung before any exercise started: nothing ran at all.
         first = next(iter(by_id))
         results[first] = failed(by_id[first], "error", "the grading worker "
                                 "could not start (the imports cell?)")

@@ -9,17 +9,10 @@ Between two observations Δt apart the hidden state follows
 
     \frac{dh}{dt} = f_\theta(h) = \tanh(h W_1 + b_1) W_2 + b_2,
 
-integrated with ``substeps`` RK4 steps of size Δt / substeps:
-
-.. math::
-
-    k_1 = f(h),\ k_2 = f(h + \tfrac{s}{2} k_1),\ k_3 = f(h + \tfrac{s}{2} k_2),
-    \ k_4 = f(h + s k_3),\quad h \leftarrow h + \tfrac{s}{6}(k_1 + 2k_2 +
-    2k_3 + k_4);
-
-then the observation x_t updates it with a GRU step. So the state evolves
-in continuous time, and irregular gaps between samples are part of the
-model rather than something to impute.
+integrated with ``substeps`` RK4 steps of size Δt / substeps
+(:mod:`lstm_course.ode`); then the observation x_t updates it with a GRU
+step. So the state evolves in continuous time, and irregular gaps between
+samples are part of the model rather than something to impute.
 """
 
 from __future__ import annotations
@@ -27,25 +20,8 @@ from __future__ import annotations
 import keras
 
 from lstm_course.cells.gru import GRUCell
+from lstm_course.ode import odeint_rk4
 from lstm_course.validation import positive_int
-
-
-def rk4_step(f, h, step):
-    """One classical Runge-Kutta step of size ``step`` for dh/dt = f(h)."""
-    k1 = f(h)
-    k2 = f(h + 0.5 * step * k1)
-    k3 = f(h + 0.5 * step * k2)
-    k4 = f(h + step * k3)
-    return h + step / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
-
-
-def odeint_rk4(f, h, duration, substeps: int):
-    """h after ``duration`` (a scalar or one per batch row, shape (B, 1)),
-    in ``substeps`` equal RK4 steps."""
-    step = duration / substeps
-    for _ in range(substeps):
-        h = rk4_step(f, h, step)
-    return h
 
 
 @keras.saving.register_keras_serializable(package="lstm_course")

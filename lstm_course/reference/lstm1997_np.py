@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstm_course.reference import through_time
+
 PARAM_NAMES = ("W_xi", "W_hi", "b_i", "W_xo", "W_ho", "b_o",
                "W_xc", "W_hc", "b_c")
 
@@ -149,30 +151,17 @@ def forward(x, params, h0=None, s0=None):
     batch, cells = x.shape[0], len(params["b_c"])
     h = np.zeros((batch, cells)) if h0 is None else h0
     s = np.zeros((batch, cells)) if s0 is None else s0
-    hs, ss, caches = [], [], []
-    for t in range(x.shape[1]):
-        h, s, cache = step_forward(x[:, t], h, s, params)
-        hs.append(h)
-        ss.append(s)
-        caches.append(cache)
-    return np.stack(hs, axis=1), np.stack(ss, axis=1), caches
+    return through_time.unroll(step_forward, x, h, s, params)
 
 
 def bptt(dh, caches, params, truncated=True):
     """Backpropagation through time for direct output gradients dh
     (B, T, C): ``(dx (B, T, D), dh0, ds0, grads)``. With
     ``truncated=True`` this is the paper's truncated gradient."""
-    grads = {name: np.zeros_like(value) for name, value in params.items()}
-    carry_h = np.zeros((dh.shape[0], dh.shape[2]))  # nothing from beyond T
-    carry_s = np.zeros_like(carry_h)
-    dx = []
-    for t in reversed(range(dh.shape[1])):
-        dx_t, carry_h, carry_s, step = step_backward(
-            dh[:, t] + carry_h, carry_s, caches[t], params, truncated)
-        dx.append(dx_t)
-        for name in grads:
-            grads[name] += step[name]
-    return np.stack(dx[::-1], axis=1), carry_h, carry_s, grads
+    def step(dh_t, ds_t, cache, params):
+        return step_backward(dh_t, ds_t, cache, params, truncated)
+
+    return through_time.backpropagate(step, dh, caches, params)
 
 
 SENSITIVITY_NAMES = ("W_xc", "W_hc", "b_c", "W_xi", "W_hi", "b_i")

@@ -38,14 +38,14 @@ import numpy as np
 from lstm_course.reference.lstm1997_np import sigmoid
 
 
-def _layout(spec, weights):
+def _layout(spec):
     blocks, k = spec.blocks, spec.cells_per_block
     cells = blocks * k
     gates = blocks * (2 if spec.output_gates else 1)
     return blocks, k, cells, gates
 
 
-def _bias(spec, weights, cells, blocks):
+def _bias(weights, cells, blocks):
     """The bias of every hidden unit in U's order (0 where none)."""
     if "gate_bias" not in weights:
         return None
@@ -77,8 +77,8 @@ def forward(x, weights, spec):
     its fields) on real inputs ``x`` (N, T, D)."""
     x = np.asarray(x, np.float64)
     n, steps, _ = x.shape
-    blocks, k, cells, gates = _layout(spec, weights)
-    bias = _bias(spec, weights, cells, blocks)
+    blocks, k, cells, gates = _layout(spec)
+    bias = _bias(weights, cells, blocks)
     y_c, y_g, s = np.zeros((n, cells)), np.zeros((n, gates)), \
         np.zeros((n, cells))
     trace = []
@@ -118,7 +118,7 @@ def forward(x, weights, spec):
 def rtrl_gradient(x, targets, mask, weights, spec):
     """dE/dw for every weight (a dict like ``weights``) by the paper's
     truncated RTRL, summed over the sequences of the batch."""
-    blocks, k, cells, gates = _layout(spec, weights)
+    blocks, k, cells, gates = _layout(spec)
     with_bias = "gate_bias" in weights
     _, trace = forward(x, weights, spec)
     targets = np.asarray(targets, np.float64)

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstm_course.reference import through_time
+
 GATES = ("i", "f", "c", "o")
 
 
@@ -116,29 +118,13 @@ def forward(x, params, h0=None, c0=None):
     units = len(params["b_c"])
     h = np.zeros((x.shape[0], units)) if h0 is None else h0
     c = np.zeros((x.shape[0], units)) if c0 is None else c0
-    hs, cs, caches = [], [], []
-    for t in range(x.shape[1]):
-        h, c, cache = step_forward(x[:, t], h, c, params)
-        hs.append(h)
-        cs.append(c)
-        caches.append(cache)
-    return np.stack(hs, 1), np.stack(cs, 1), caches
+    return through_time.unroll(step_forward, x, h, c, params)
 
 
 def bptt(dh, caches, params):
     """Full BPTT for direct output gradients dh (B, T, H):
     ``(dx, dh0, dc0, grads)``."""
-    grads = {name: np.zeros_like(value) for name, value in params.items()}
-    carry_h = np.zeros((dh.shape[0], dh.shape[2]))  # nothing from beyond T
-    carry_c = np.zeros_like(carry_h)
-    dx = []
-    for t in reversed(range(dh.shape[1])):
-        dx_t, carry_h, carry_c, step = step_backward(
-            dh[:, t] + carry_h, carry_c, caches[t], params)
-        dx.append(dx_t)
-        for name in grads:
-            grads[name] += step[name]
-    return np.stack(dx[::-1], 1), carry_h, carry_c, grads
+    return through_time.backpropagate(step_backward, dh, caches, params)
 
 
 def keras_weights(params):

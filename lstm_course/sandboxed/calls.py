@@ -16,7 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from .convert import SubmissionError, arrays_of_tuple, to_array
+from .convert import (
+    SubmissionError,
+    arrays_of_tuple,
+    returned_tuple,
+    to_array,
+)
 
 Arrays = dict[str, np.ndarray]
 CALLS: dict[str, Callable[[Any, Arrays], Arrays]] = {}
@@ -28,16 +33,6 @@ def calls(exercise_id: str):
         CALLS[exercise_id] = function
         return function
     return register
-
-
-def _returned(value, what, names, kinds=(tuple, list)):
-    """``value`` if it is a tuple of ``len(names)`` items, else why not."""
-    if not isinstance(value, kinds) or len(value) != len(names):
-        raise SubmissionError(
-            f"{what} must return a tuple ({', '.join(names)}), got "
-            f"{type(value).__name__}" + (f" of length {len(value)}"
-                                         if isinstance(value, kinds) else ""))
-    return value
 
 
 def _gradient_dict(value, what, names) -> Arrays:
@@ -54,7 +49,7 @@ def _gradient_dict(value, what, names) -> Arrays:
             for name in names}
 
 
-# --- chapter 00 -----------------------------------------------------------------
+# --- chapter 00 --------------------------------------------------------------
 
 @calls("ch00.seasonal_naive")
 def _seasonal_naive(fn, inputs):
@@ -70,7 +65,7 @@ def _mase(fn, inputs):
     return {"mase": to_array(value, "mase's return value")}
 
 
-# --- chapter 01: the Elman RNN ----------------------------------------------------
+# --- chapter 01: the Elman RNN -----------------------------------------------
 
 RNN_PARAMS = ("W_xh", "W_hh", "b_h")
 
@@ -94,7 +89,7 @@ def _rnn_forward(fn, inputs):
 @calls("ch01.rnn_step_backward")
 def _rnn_step_backward(fn, inputs):
     cache = {name: inputs[name] for name in ("x_t", "h_prev", "h_t")}
-    value = _returned(fn(inputs["dh_t"], cache, rnn_params(inputs)),
+    value = returned_tuple(fn(inputs["dh_t"], cache, rnn_params(inputs)),
                       "rnn_step_backward", ("dx_t", "dh_prev", "grads"))
     return {"dx_t": to_array(value[0], "dx_t"),
             "dh_prev": to_array(value[1], "dh_prev"),
@@ -103,7 +98,7 @@ def _rnn_step_backward(fn, inputs):
 
 @calls("ch01.rnn_bptt")
 def _rnn_bptt(fn, inputs):
-    value = _returned(fn(inputs["dh"], inputs["x"], inputs["h0"],
+    value = returned_tuple(fn(inputs["dh"], inputs["x"], inputs["h0"],
                          rnn_params(inputs)),
                       "rnn_bptt", ("dx", "dh0", "grads"))
     return {"dx": to_array(value[0], "dx"), "dh0": to_array(value[1], "dh0"),
@@ -127,7 +122,7 @@ def _numerical_gradient(fn, inputs):
     return {"grad": grad, "x_after": x}
 
 
-# --- chapter 02: vanishing and exploding gradients ------------------------------
+# --- chapter 02: vanishing and exploding gradients ---------------------------
 
 CLIP_GRADIENTS = ("g0", "g1", "g2")
 
@@ -168,7 +163,7 @@ def _clip_gradient_norm(fn, inputs):
     return out
 
 
-# --- chapter 03: the 1997 cell ------------------------------------------------------
+# --- chapter 03: the 1997 cell -----------------------------------------------
 
 LSTM1997_PARAMS = ("W_xi", "W_hi", "b_i", "W_xo", "W_ho", "b_o",
                    "W_xc", "W_hc", "b_c")
@@ -202,19 +197,11 @@ def _lstm1997_step_forward(fn, inputs):
 @calls("ch03.truncated_step_backward")
 def _truncated_step_backward(fn, inputs):
     cache = {key: inputs[key] for key in LSTM1997_CACHE}
-    value = fn(inputs["dh_t"], inputs["ds_t"], cache, lstm1997_params(inputs))
-    if not isinstance(value, (tuple, list)) or len(value) != 2 \
-            or not isinstance(value[1], dict):
-        raise SubmissionError("truncated_step_backward must return a tuple "
-                              "(ds_prev, grads) with grads a dict, got a "
-                              f"{type(value).__name__}")
-    ds_prev, grads = value
-    missing = [name for name in LSTM1997_PARAMS if name not in grads]
-    if missing:
-        raise SubmissionError(f"grads is missing {', '.join(missing)}")
+    ds_prev, grads = returned_tuple(
+        fn(inputs["dh_t"], inputs["ds_t"], cache, lstm1997_params(inputs)),
+        "truncated_step_backward", ("ds_prev", "grads"))
     return {"ds_prev": to_array(ds_prev, "ds_prev"),
-            **{"d" + name: to_array(grads[name], f"grads[{name!r}]")
-               for name in LSTM1997_PARAMS}}
+            **_gradient_dict(grads, "grads", LSTM1997_PARAMS)}
 
 
 @calls("ch03.rtrl_step")
@@ -235,7 +222,7 @@ def _rtrl_step(fn, inputs):
             for name in LSTM1997_SENSITIVITIES}
 
 
-# --- chapter 04: the 1997 experiments ------------------------------------------------
+# --- chapter 04: the 1997 experiments ----------------------------------------
 
 @calls("ch04.distractor_sequence")
 def _distractor_sequence(fn, inputs):
@@ -273,7 +260,7 @@ def _sequences_to_solve(fn, inputs):
                                          "value")}
 
 
-# --- chapter 05: the modern LSTM ---------------------------------------------------
+# --- chapter 05: the modern LSTM ---------------------------------------------
 
 LSTM_PARAM_PREFIXES = ("W_x", "W_h", "b_")
 LSTM_CACHE = ("x_t", "h_prev", "c_prev", "i", "f", "z", "c", "o", "tc")
@@ -303,19 +290,12 @@ for _name in ("lstm_step_forward", "peephole_step_forward",
 @calls("ch05.lstm_step_backward")
 def _lstm_step_backward(fn, inputs):
     cache = {k: inputs[k] for k in LSTM_CACHE}
-    value = fn(inputs["dh_t"], inputs["dc_t"], cache, lstm_params(inputs))
-    if not isinstance(value, (tuple, list)) or len(value) != 3 \
-            or not isinstance(value[2], dict):
-        raise SubmissionError("lstm_step_backward must return a tuple "
-                              "(dh_prev, dc_prev, grads) with grads a dict, "
-                              f"got a {type(value).__name__}")
-    missing = [n for n in LSTM_GRADS if n not in value[2]]
-    if missing:
-        raise SubmissionError(f"grads is missing {', '.join(missing)}")
-    return {"dh_prev": to_array(value[0], "dh_prev"),
-            "dc_prev": to_array(value[1], "dc_prev"),
-            **{"d" + n: to_array(value[2][n], f"grads[{n!r}]")
-               for n in LSTM_GRADS}}
+    dh_prev, dc_prev, grads = returned_tuple(
+        fn(inputs["dh_t"], inputs["dc_t"], cache, lstm_params(inputs)),
+        "lstm_step_backward", ("dh_prev", "dc_prev", "grads"))
+    return {"dh_prev": to_array(dh_prev, "dh_prev"),
+            "dc_prev": to_array(dc_prev, "dc_prev"),
+            **_gradient_dict(grads, "grads", LSTM_GRADS)}
 
 
 @calls("ch05.cerg_targets")
@@ -324,7 +304,7 @@ def _cerg_targets(fn, inputs):
     return {"targets": to_array(value, "cerg_targets's return value")}
 
 
-# --- chapter 06: the alternatives ---------------------------------------------------
+# --- chapter 06: the alternatives --------------------------------------------
 
 def gru_params(inputs: Arrays) -> Arrays:
     return {name: value for name, value in inputs.items()
@@ -372,7 +352,7 @@ def _rk4_step(fn, inputs):
     return {"h_next": to_array(value, "rk4_step's return value")}
 
 
-# --- calling a submission ------------------------------------------------------------
+# --- calling a submission ----------------------------------------------------
 
 def kind_problem(kind: str, signature: str, parameters, obj) -> str | None:
     """Why ``obj`` cannot be the submission of an exercise of this ``kind``

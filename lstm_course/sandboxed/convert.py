@@ -41,8 +41,8 @@ def to_array(value, what: str) -> np.ndarray:
     return np.array(array, dtype=np.float64)
 
 
-def arrays_of_tuple(value, what: str, names) -> dict[str, np.ndarray]:
-    """``{name: array}`` from a returned tuple with one item per name, or a
+def returned_tuple(value, what: str, names):
+    """``value`` if it is a tuple (or list) with one item per name, else a
     SubmissionError saying what came back instead."""
     if not isinstance(value, (tuple, list)) or len(value) != len(names):
         raise SubmissionError(
@@ -50,4 +50,10 @@ def arrays_of_tuple(value, what: str, names) -> dict[str, np.ndarray]:
             f"{type(value).__name__}" + (f" of length {len(value)}"
                                          if isinstance(value, (tuple, list))
                                          else ""))
-    return {name: to_array(item, name) for name, item in zip(names, value)}
+    return value
+
+
+def arrays_of_tuple(value, what: str, names) -> dict[str, np.ndarray]:
+    """``{name: array}`` from a returned tuple with one item per name."""
+    return {name: to_array(item, name)
+            for name, item in zip(names, returned_tuple(value, what, names))}

@@ -81,8 +81,9 @@ def decode(data: bytes, limits: Limits = Limits()
     except Exception as error:  # noqa: BLE001 - any failure is no frame
         raise FrameError(f"an unreadable header ({type(error).__name__})") \
             from None
-    if not isinstance(header, dict) or not isinstance(
-            header.get("arrays"), list) or len(header["arrays"]) > limits.arrays:
+    if not isinstance(header, dict) \
+            or not isinstance(header.get("arrays"), list) \
+            or len(header["arrays"]) > limits.arrays:
         raise FrameError("a header that is not a frame's")
     payload = memoryview(data)[PREFIX.size + head:]
     arrays, offset = {}, 0

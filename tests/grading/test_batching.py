@@ -6,11 +6,14 @@ folder."""
 from __future__ import annotations
 
 import nbformat
+import pytest
 
 from lstm_course.grading import runner, sandbox
 from lstm_course.grading.grade import grade
 from tests.conftest import REPO
 from tests.grading.test_hostile import GOOD_BODY, HEAD, TARGET, base_notebook
+
+pytestmark = pytest.mark.slow  # grades through sandboxed workers
 
 
 def student_with_two_chapters(folder):

@@ -18,6 +18,8 @@ from lstm_course.grading.command import WORKFLOW, workflow_text
 from tests.conftest import REPO
 from tests.grading.conftest import require_sandbox
 
+pytestmark = pytest.mark.slow  # grades through sandboxed workers
+
 
 def lstm_course(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "lstm_course.cli", *args],

@@ -23,6 +23,8 @@ from lstm_course.grading.grade import UsageError
 from tests.conftest import REPO
 from tests.grading.conftest import require_sandbox
 
+pytestmark = pytest.mark.slow  # grades through sandboxed workers
+
 
 @pytest.fixture(scope="module")
 def autograder(tmp_path_factory):

@@ -20,6 +20,8 @@ from lstm_course.exercises.registry import draw_inputs
 from tests.conftest import REPO
 from tests.grading.conftest import require_sandbox
 
+pytestmark = pytest.mark.slow  # grades through sandboxed workers
+
 SOLUTION = REPO / "solutions" / "01_rnn_bptt.ipynb"
 TARGET = "ch01.rnn_step_forward"
 OTHER = "ch01.numerical_gradient"  # must still pass in every notebook

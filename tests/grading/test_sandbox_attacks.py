@@ -29,6 +29,8 @@ from tests.grading.test_hostile import (
     base_notebook,
 )
 
+pytestmark = pytest.mark.slow  # grades through sandboxed workers
+
 SEED = 11
 TOKEN = "grader-secret-" + secrets.token_hex(8)
 MARKER = "lstm-course-escape-" + secrets.token_hex(6)

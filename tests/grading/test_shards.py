@@ -24,6 +24,8 @@ from lstm_course.grading.runner import failed
 from tests.conftest import REPO
 from tests.grading.conftest import require_sandbox
 
+pytestmark = pytest.mark.slow  # grades through sandboxed workers
+
 EVIL = "line one\n::error::x\r\x1b[31m| fake |\u202e <b>&amp;"
 
 

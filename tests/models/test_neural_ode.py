@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from lstm_course.cells import GRUCell
-from lstm_course.models.neural_ode import ODERNNCell, odeint_rk4, rk4_step
+from lstm_course.models.neural_ode import ODERNNCell
+from lstm_course.ode import odeint_rk4, rk4_step
 from tests.helpers import check_cell_contract
 
 
