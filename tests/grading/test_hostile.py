@@ -2,7 +2,12 @@
 the chapter 01 solution, graded once through the command line. Each must
 score zero on the exercise it attacks, with a reason, while the grader
 finishes everything else, exits as for a normal run, and leaves every
-hand-in byte-identical."""
+hand-in byte-identical.
+
+Their imports cell imports NumPy alone, all that the two exercises use: the
+attacks are in the exercise cells, and the solution's imports cell (Keras,
+and with it TensorFlow, in each of the class's ~35 workers) would only add
+minutes. The sandbox-attack class and the graded solutions keep it."""
 
 from __future__ import annotations
 
@@ -134,11 +139,18 @@ def cells_of(notebook, exercise_ids):
     return keep
 
 
-def base_notebook():
+NUMPY_ONLY = "import numpy as np\n"
+
+
+def base_notebook(imports: str | None = None):
+    """The solution's imports cell (or ``imports``) and its two exercise
+    cells, without outputs."""
     notebook = nbformat.read(SOLUTION, 4)
     notebook.cells = cells_of(notebook, [TARGET, OTHER])
     for cell in notebook.cells:
         cell.outputs = []
+    if imports is not None:
+        notebook.cells[0].source = imports
     return notebook
 
 
@@ -152,7 +164,7 @@ def write(folder, notebook):
 def build_class(root, output):
     students = {}
     for name, (source, _, _) in EXERCISE_CASES.items():
-        notebook = base_notebook()
+        notebook = base_notebook(NUMPY_ONLY)
         path = root / name / "01_rnn_bptt.ipynb"
         source = (source.replace("__HANDIN__", repr(str(path.parent)))
                   .replace("__NOTEBOOK__", repr(str(path)))
@@ -165,19 +177,18 @@ def build_class(root, output):
         target.source = source
         students[name] = write(root / name, notebook)
     for name, (source, _) in IMPORTS_CASES.items():
-        notebook = base_notebook()
+        notebook = base_notebook(NUMPY_ONLY)
         notebook.cells[0].source = source
         students[name] = write(root / name, notebook)
-    raw = json.dumps(nbformat.writes(base_notebook()))
+    text = nbformat.writes(base_notebook(NUMPY_ONLY)).encode()
     files = {
         "not_json": b"this is not a notebook",
-        "truncated_json": nbformat.writes(base_notebook()).encode()[:500],
+        "truncated_json": text[:500],
         "nbformat_3": json.dumps({"nbformat": 3, "nbformat_minor": 0,
                                   "worksheets": [], "metadata": {}}).encode(),
-        "non_utf8": nbformat.writes(base_notebook()).encode()
-        .replace(b"rnn_step_forward", b"rnn_step_\xff\xfeforward", 1),
+        "non_utf8": text.replace(b"rnn_step_forward",
+                                 b"rnn_step_\xff\xfeforward", 1),
     }
-    del raw
     for name, data in files.items():
         (root / name).mkdir()
         (root / name / "01_rnn_bptt.ipynb").write_bytes(data)
@@ -195,7 +206,7 @@ def build_class(root, output):
         "moved_to_markdown": lambda nb: nb.cells.__setitem__(
             1, nbformat.v4.new_markdown_cell(nb.cells[1].source)),
     }.items():
-        notebook = base_notebook()
+        notebook = base_notebook(NUMPY_ONLY)
         assert notebook.cells[1].source.startswith(f"# EXERCISE {TARGET}")
         change(notebook)
         students[name] = write(root / name, notebook)
