@@ -3,7 +3,8 @@ problem (T = 100), on the sunspot and CO2 series beside the statistical
 baselines, and the irregular-sampling contest. The chapter runs one seed;
 this shows how much of a gap between two models is the seed.
 
-    python benchmarks/alternatives.py [--seeds N] [--parts adding series irregular]
+    python benchmarks/alternatives.py [--seeds N]
+        [--parts adding series irregular]
 
 Settings are the chapter's class-mode ones (lstm_course.models.contest's
 defaults). Writes ``benchmarks/results/alternatives.json`` (every seed's

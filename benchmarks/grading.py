@@ -150,8 +150,8 @@ def main(argv=None) -> int:
         kinds = {}
         for kind in plan.values():
             kinds[kind] = kinds.get(kind, 0) + 1
-        one, report = grade(scratch / "class" / "student00", scratch / "one.json",
-                            args.jobs, args.timeout)
+        one, report = grade(scratch / "class" / "student00",
+                            scratch / "one.json", args.jobs, args.timeout)
         check(report, plan)
         print(f"one student ({len(report['submissions'])} notebooks): "
               f"{one:.1f} s", flush=True)

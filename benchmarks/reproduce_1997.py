@@ -57,7 +57,8 @@ def row_path(name, size, mode, optimizer, learning_rate=None, seed=0):
 
 def run_row(name, size, args):
     command = [sys.executable, "-m", "lstm_course.cli", "reproduce", name,
-               "--configuration", "modern", "--mode", args.mode, "--optimizer", args.optimizer,
+               "--configuration", "modern", "--mode", args.mode,
+               "--optimizer", args.optimizer,
                "--out", str(row_path(name, size, args.mode, args.optimizer,
                                      args.learning_rate, args.seed)
                             .relative_to(ROOT))]

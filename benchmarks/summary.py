@@ -25,7 +25,7 @@ RESULTS = ROOT / "benchmarks/results"
 #: Design doc, section 3: a chapter finishes in "a few minutes" in class
 #: mode; the chapter issues set 5 minutes.
 CLASS_TARGET_S = 300
-TESTS_TARGET_S = 20 * 60
+TESTS_TARGET_S = 6 * 60  # `make test` on a 2-core machine (issue 22)
 
 
 def load(name, results=RESULTS):
@@ -69,8 +69,10 @@ def chapter_section(result) -> list[str]:
 
 
 def test_section(result) -> list[str]:
-    lines = ["## `make test`", "", provenance(result) + f"; target well "
-             f"under {TESTS_TARGET_S // 60} min in all.", "",
+    total = result["total_seconds"]
+    verdict = "met" if total <= TESTS_TARGET_S else "missed"
+    lines = ["## `make test`", "", provenance(result) + f"; target at "
+             f"most {TESTS_TARGET_S // 60} min in all: {verdict}.", "",
              "| run | seconds | exit status | pytest |", "|---|---|---|---|"]
     lines += [f"| {r['run']} | {r['seconds']} | {r['returncode']} | "
               f"{r['pytest']} |" for r in result["runs"]]
@@ -107,11 +109,14 @@ def headline_table(result) -> str:
         f"{names[b]} T = {' / '.join(map(str, lengths))}"
         for b, lengths in columns) + " |",
         "|---|" + "---|" * len(columns)]
+    def ratio(key):
+        row = best.get(key)
+        return "-" if row is None else \
+            f"{row['train_s'] / row['twin_train_s']:.2f}"
+
     for cell in PAIRS:
-        ratios = [" / ".join(
-            f"{best[(b, cell, n)]['train_s'] / best[(b, cell, n)]['twin_train_s']:.2f}"
-            if (b, cell, n) in best else "-" for n in lengths)
-            for b, lengths in columns]
+        ratios = [" / ".join(ratio((b, cell, n)) for n in lengths)
+                  for b, lengths in columns]
         lines.append(f"| `{cell}` (`{TWINS[cell]}`) | " + " | ".join(ratios)
                      + " |")
     return "\n".join(lines)

@@ -6,7 +6,7 @@ Makefile runs it (``make -n test``: the same workers and options).
 
 Writes ``benchmarks/results/test_time.json`` with each run's seconds, its
 exit status and the last line pytest printed, plus the command, versions
-and machine. CI has 90 minutes; the course aims for well under 20.
+and machine. CI has 90 minutes; `make test` aims for 6 at most on 2 cores.
 ``--durations N`` also prints each run's N slowest tests (pytest's report),
 to find where the time goes.
 """
