@@ -18,6 +18,7 @@ if a notebook failed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -104,10 +105,13 @@ def main(argv=None) -> int:
     if args.notebooks and previous.exists():
         kept = {row["notebook"]: row
                 for row in json.loads(previous.read_text())["results"]}
-    with tempfile.TemporaryDirectory(dir=ROOT) as scratch:
+    # --in-place needs no copies, so no scratch folder either.
+    folder = contextlib.nullcontext() if args.in_place else \
+        tempfile.TemporaryDirectory(dir=ROOT)
+    with folder as scratch:
         for path in notebooks:
             kept[path.name] = run_class_mode(
-                path, None if args.in_place else Path(scratch))
+                path, None if scratch is None else Path(scratch))
             print(markdown([kept[path.name]]).splitlines()[-1], flush=True)
     rows = [kept[path.name] for path in every if path.name in kept]
     write_results(args.out / "test_class.json", mode="class", results=rows)
