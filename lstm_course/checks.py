@@ -4,8 +4,11 @@ exercise the grader scores with."""
 from __future__ import annotations
 
 from lstm_course.exercises.catalog import get
-from lstm_course.exercises.registry import (DEFAULT_SEED, ExerciseResult,
-                                           evaluate)
+from lstm_course.exercises.registry import (
+    DEFAULT_SEED,
+    ExerciseResult,
+    evaluate,
+)
 
 
 def check(exercise_id: str, obj, seed: int = DEFAULT_SEED) -> ExerciseResult:

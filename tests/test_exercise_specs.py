@@ -11,6 +11,7 @@ import pytest
 from lstm_course.exercises import catalog, registry
 from lstm_course.exercises.registry import Case, Exercise, SubCheck
 
+
 def check(name, share, outputs=("y",), hint=""):
     return SubCheck(name=name, outputs=outputs, share=share, hint=hint)
 

@@ -3,7 +3,6 @@ backward step, full BPTT, and a numerical gradient."""
 
 from __future__ import annotations
 
-
 from lstm_course.exercises.registry import Case, Exercise, SubCheck
 from lstm_course.reference import rnn_np
 from lstm_course.sandboxed.calls import RNN_PARAMS as PARAMS
@@ -20,7 +19,7 @@ def _rnn_inputs(rng, batch, steps, input_dim, units, scale=1.0):
     }
 
 
-# --- ch01.rnn_step_forward -------------------------------------------------
+# --- ch01.rnn_step_forward ---------------------------------------------------
 
 def _step_case(batch, scale):
     def make(rng):
@@ -106,7 +105,7 @@ RNN_FORWARD = Exercise(
 )
 
 
-# --- ch01.rnn_step_backward -------------------------------------------------
+# --- ch01.rnn_step_backward --------------------------------------------------
 
 def _backward_step_inputs(rng):
     inputs = _step_case(5, 1.0)(rng)
@@ -155,7 +154,7 @@ RNN_STEP_BACKWARD = Exercise(
 )
 
 
-# --- ch01.rnn_bptt -------------------------------------------------------------
+# --- ch01.rnn_bptt -----------------------------------------------------------
 
 def _bptt_case(steps):
     def make(rng):
@@ -207,7 +206,7 @@ RNN_BPTT = Exercise(
 )
 
 
-# --- ch01.numerical_gradient ------------------------------------------------
+# --- ch01.numerical_gradient -------------------------------------------------
 
 def _quadratic_inputs(rng):
     return {"x": rng.normal(size=(4,)), "A": rng.normal(size=(4, 4)),
